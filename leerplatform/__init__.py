@@ -1,0 +1,128 @@
+"""Leerplatform ZEVMB: the application factory."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, current_app, has_request_context, render_template, request, session
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from leerplatform import config as settings
+from leerplatform.accounts.cli import users_cli
+from leerplatform.accounts.models import ParticipantKind, User
+from leerplatform.accounts.views import bp as accounts_bp
+from leerplatform.admin.views import bp as admin_bp
+from leerplatform.demo.cli import demo_cli
+from leerplatform.extensions import babel, csrf, db, login_manager, migrate
+from leerplatform.outbox.cli import outbox_cli
+from leerplatform.pages.views import bp as pages_bp
+from leerplatform.permissions import TEMPLATE_PREDICATES
+from leerplatform.regions.cli import regions_cli
+from leerplatform.regions.models import RegionMembership
+from leerplatform.regions.views import bp as regions_bp
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: settings, extensions, blueprints, error pages, template helpers, commands."""
+    # templates/ and static/ sit beside the package, at the top of the repository.
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    app.config.update(settings.from_environment(os.environ, app.instance_path))
+    app.config.update(config or {})
+    settings.check(app.config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    if app.config.get("PROXY_COUNT"):
+        count = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def select_locale() -> str:
+    choice = session.get("locale")
+    return choice if choice in current_app.config["LANGUAGES"] else "nl"
+
+
+def load_user(user_id: str) -> User | None:
+    raw_id, _sep, token = user_id.partition(":")
+    if not raw_id.isdigit() or not token:
+        return None
+    query = (
+        select(User)
+        .where(User.id == int(raw_id))
+        .options(
+            selectinload(User.memberships).joinedload(RegionMembership.region),
+            selectinload(User.host_links),
+            joinedload(User.home_region),
+        )
+    )
+    user = db.session.scalar(query)
+    if user is None or user.session_token != token:
+        return None
+    return user
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(app.root_path, "..", "migrations"))
+    csrf.init_app(app)
+    babel.init_app(
+        app, locale_selector=select_locale, default_translation_directories="translations"
+    )
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Log in to see this page.")
+    login_manager.login_message_category = "info"
+
+
+def register_blueprints(app: Flask) -> None:
+    for blueprint in (pages_bp, accounts_bp, regions_bp, admin_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_error_handlers(app: Flask) -> None:
+    def render_error(error: HTTPException) -> tuple[str, int]:
+        code = error.code or 500
+        template = f"errors/{code}.html" if code in (400, 403, 404, 405, 500) else "errors/500.html"
+        return render_template(template, error=error), code
+
+    def render_csrf_error(error: CSRFError) -> tuple[str, int]:
+        return render_template("errors/csrf.html", error=error), 400
+
+    app.register_error_handler(CSRFError, render_csrf_error)
+    app.register_error_handler(HTTPException, render_error)
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.globals.update(TEMPLATE_PREDICATES)
+    app.jinja_env.globals["ParticipantKind"] = ParticipantKind
+
+    @app.context_processor
+    def page_context() -> dict[str, Any]:
+        return {
+            "current_locale": str(get_locale() or "nl"),
+            "request_path": request.full_path.rstrip("?") if has_request_context() else "/",
+        }
+
+
+def register_commands(app: Flask) -> None:
+    for group in (users_cli, regions_cli, outbox_cli, demo_cli):
+        app.cli.add_command(group)

@@ -1,0 +1,114 @@
+"""People: accounts and the consent they gave."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from leerplatform.clock import utcnow
+from leerplatform.columns import UTCDateTime
+from leerplatform.extensions import db
+from leerplatform.regions.models import Region, RegionHost, RegionMembership
+
+
+class ParticipantKind(StrEnum):
+    OUDER = "ouder"
+    ZORGPROFESSIONAL = "zorgprofessional"
+    ZORGAANBIEDER = "zorgaanbieder"
+    ZORGKANTOOR = "zorgkantoor"
+    METGEZEL = "metgezel"
+    OVERIG = "overig"
+
+    @property
+    def label(self) -> str:
+        return str(PARTICIPANT_KIND_LABELS[self])
+
+
+PARTICIPANT_KIND_LABELS = {
+    ParticipantKind.OUDER: _l("Parent or relative"),
+    ParticipantKind.ZORGPROFESSIONAL: _l("Care professional"),
+    ParticipantKind.ZORGAANBIEDER: _l("Care provider"),
+    ParticipantKind.ZORGKANTOOR: _l("Care office"),
+    ParticipantKind.METGEZEL: _l("Metgezel (formerly Copiloot)"),
+    ParticipantKind.OVERIG: _l("Other"),
+}
+
+_KIND_VALUES = ", ".join(f"'{kind.value}'" for kind in ParticipantKind)
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class User(UserMixin, db.Model):
+    """A registered person. Behaviour lives in ``accounts.services``."""
+
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint(f"participant_kind IN ({_KIND_VALUES})", name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(String(60))
+    participant_kind: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    # Rotated when the password changes, so every other session and remember-cookie ends.
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    home_region_id: Mapped[int | None] = mapped_column(
+        ForeignKey("regions.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    home_region: Mapped[Region | None] = relationship()
+    memberships: Mapped[list[RegionMembership]] = relationship(
+        cascade="all, delete-orphan", order_by=RegionMembership.joined_at
+    )
+    host_links: Mapped[list[RegionHost]] = relationship(
+        back_populates="user", foreign_keys=[RegionHost.user_id], cascade="all, delete-orphan"
+    )
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def is_verified(self) -> bool:
+        return self.email_verified_at is not None
+
+    @property
+    def kind(self) -> ParticipantKind:
+        return ParticipantKind(self.participant_kind)
+
+    @property
+    def member_region_ids(self) -> frozenset[int]:
+        return frozenset(m.region_id for m in self.memberships)
+
+    @property
+    def hosted_region_ids(self) -> frozenset[int]:
+        return frozenset(link.region_id for link in self.host_links)
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.display_name!r}>"
+
+
+class ConsentRecord(db.Model):
+    """Explicit consent, with the date and the version of the statement it was given for."""
+
+    __tablename__ = "consent_records"
+    __table_args__ = (CheckConstraint("purpose IN ('health_data')", name="purpose"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(32))
+    statement_version: Mapped[str] = mapped_column(String(32))
+    given_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()

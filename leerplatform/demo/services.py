@@ -1,0 +1,55 @@
+"""Demo content: one account per role, the Amsterdam host. Later features add their part here."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from leerplatform.accounts.models import ParticipantKind, User
+from leerplatform.accounts.services import create_user, record_consent
+from leerplatform.extensions import db
+from leerplatform.regions.services import appoint_host, import_reference_data, region_by_code
+
+DEMO_DOMAIN = "demo.leerplatform.nl"
+DEMO_PASSWORD = "demo-leerplatform"  # noqa: S105 - published in the README on purpose
+
+# (role, display name, kind of participant, home region code)
+DEMO_ACCOUNTS = [
+    ("ouder", "Moeder van Sem (demo)", ParticipantKind.OUDER, "5515"),
+    ("zorgprofessional", "Verpleegkundige Anouk (demo)", ParticipantKind.ZORGPROFESSIONAL, "5515"),
+    ("zorgaanbieder", "Logeerhuis De Linde (demo)", ParticipantKind.ZORGAANBIEDER, "5513"),
+    ("gastheer", "Gastheer Zilveren Kruis Amsterdam (demo)", ParticipantKind.ZORGKANTOOR, "5515"),
+    ("beheerder", "Beheerder leerplatform (demo)", ParticipantKind.OVERIG, "5515"),
+]
+
+
+def demo_email(role: str) -> str:
+    return f"{role}@{DEMO_DOMAIN}"
+
+
+def load_demo() -> list[str]:
+    """Add what is missing; return the e-mail addresses of the accounts it made. Caller commits."""
+    import_reference_data()
+    existing = set(
+        db.session.scalars(select(User.email).where(User.email.like(f"%@{DEMO_DOMAIN}")))
+    )
+    created: list[str] = []
+    for role, name, kind, region_code in DEMO_ACCOUNTS:
+        email = demo_email(role)
+        if email in existing:
+            continue
+        region = region_by_code(region_code)
+        user = create_user(
+            email=email,
+            password=DEMO_PASSWORD,
+            display_name=name,
+            participant_kind=kind,
+            home_region=region,
+            verified=True,
+            is_admin=role == "beheerder",
+        )
+        record_consent(user=user)
+        if role == "gastheer" and region is not None:
+            appoint_host(region=region, user=user, appointed_by=None)
+        created.append(email)
+    db.session.flush()
+    return created

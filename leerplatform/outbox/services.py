@@ -1,0 +1,130 @@
+"""Queue mail in the outbox and deliver it, over SMTP or into a folder in development."""
+
+from __future__ import annotations
+
+import smtplib
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+from typing import Any
+
+from flask import current_app, render_template, url_for
+from sqlalchemy import select
+
+from leerplatform.clock import utcnow
+from leerplatform.extensions import db
+from leerplatform.outbox.models import OutboxMessage
+
+
+def queue_mail(*, to: str, subject: str, template: str, **context: Any) -> OutboxMessage:
+    """Render ``templates/mail/<template>.txt`` (and ``.html`` if present) into the outbox.
+
+    Caller commits: the mail is sent only if the change that causes it is stored.
+    """
+    text = render_template(f"mail/{template}.txt", **context)
+    html = render_template(f"mail/{template}.html", **context)
+    domain = current_app.config["MAIL_DEFAULT_SENDER"].rsplit("@", 1)[-1].strip(">") or "localhost"
+    message = OutboxMessage(
+        message_id=make_msgid(idstring=uuid.uuid4().hex, domain=domain),
+        to_address=to,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+    )
+    db.session.add(message)
+    db.session.flush()
+    return message
+
+
+def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
+    email = EmailMessage()
+    email["From"] = sender
+    email["To"] = message.to_address
+    email["Subject"] = message.subject
+    email["Message-ID"] = message.message_id
+    email["Date"] = formatdate(message.created_at.timestamp(), localtime=False)
+    email["Auto-Submitted"] = "auto-generated"
+    email.set_content(message.body_text)
+    if message.body_html:
+        email.add_alternative(message.body_html, subtype="html")
+    return email
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Growing back-off: 1, 2, 4, 8 … minutes, at most six hours."""
+    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
+
+
+def _send_smtp(email: EmailMessage) -> None:
+    config = current_app.config
+    with smtplib.SMTP(
+        config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"]
+    ) as smtp:
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls()
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+        smtp.send_message(email)
+
+
+def _write_to_folder(email: EmailMessage) -> None:
+    folder = Path(current_app.config["MAIL_FOLDER"])
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = utcnow().strftime("%Y%m%dT%H%M%S")
+    path = folder / f"{stamp}-{uuid.uuid4().hex[:8]}.eml"
+    path.write_bytes(bytes(email))
+    body = email.get_body(preferencelist=("plain",))
+    text = body.get_content() if body is not None else ""
+    print(f"\n--- e-mail to {email['To']}: {email['Subject']} ({path})\n{text}---\n", flush=True)
+
+
+def transport() -> Callable[[EmailMessage], None]:
+    backend = current_app.config["MAIL_BACKEND"]
+    if backend == "smtp":
+        return _send_smtp
+    if backend == "folder":
+        return _write_to_folder
+    raise ValueError(f"unknown MAIL_BACKEND {backend!r}")
+
+
+def due_messages(*, now: datetime, limit: int) -> list[OutboxMessage]:
+    """Pending messages whose time has come, oldest first, claimed against other workers.
+
+    On PostgreSQL the rows are locked with SKIP LOCKED, so two workers never take the same one.
+    """
+    query = (
+        select(OutboxMessage)
+        .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    )
+    if db.engine.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return list(db.session.scalars(query))
+
+
+def deliver_message(message: OutboxMessage, *, send: Callable[[EmailMessage], None]) -> bool:
+    """Try one message once; record the outcome on it. Caller commits."""
+    config = current_app.config
+    message.attempts += 1
+    try:
+        send(build_email(message, config["MAIL_DEFAULT_SENDER"]))
+    except (OSError, smtplib.SMTPException) as error:
+        message.last_error = f"{type(error).__name__}: {error}"[:2000]
+        if message.attempts >= config["MAIL_MAX_ATTEMPTS"]:
+            message.status = "failed"
+        else:
+            message.next_attempt_at = utcnow() + retry_delay(message.attempts)
+        return False
+    message.status = "sent"
+    message.sent_at = utcnow()
+    message.last_error = None
+    return True
+
+
+def absolute_url(endpoint: str, **values: Any) -> str:
+    """A link for an e-mail: the configured public BASE_URL, never the Host header of a request."""
+    return current_app.config["BASE_URL"] + url_for(endpoint, **values)

@@ -1,0 +1,79 @@
+"""Home, the public statements, the language choice and the health check."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
+from flask_login import current_user
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.wrappers import Response
+
+from leerplatform.accounts.forms import ConfirmForm
+from leerplatform.accounts.navigation import safe_next
+from leerplatform.extensions import db
+from leerplatform.pages.statements import PRIVACY_STATEMENT_VERSION
+from leerplatform.regions.services import all_regions, national_region
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.route("/")
+def home() -> str:
+    my_regions = []
+    if current_user.is_authenticated:
+        my_regions = sorted(
+            (m.region for m in current_user.memberships),
+            key=lambda r: (r.id != current_user.home_region_id, not r.is_national, r.name),
+        )
+    return render_template(
+        "pages/home.html",
+        my_regions=my_regions,
+        regions=all_regions(),
+        national=national_region(),
+        form=ConfirmForm(),
+    )
+
+
+def _statement(name: str) -> str:
+    locale = str(get_locale() or "nl")
+    return render_template(
+        f"pages/{locale}/{name}.html",
+        contact_email=current_app.config["CONTACT_EMAIL"],
+        privacy_version=PRIVACY_STATEMENT_VERSION,
+    )
+
+
+@bp.route("/privacy")
+def privacy() -> str:
+    return _statement("privacy")
+
+
+@bp.route("/toegankelijkheid")
+def accessibility() -> str:
+    return _statement("toegankelijkheid")
+
+
+@bp.route("/huisregels")
+def house_rules() -> str:
+    return _statement("huisregels")
+
+
+@bp.post("/taal")
+def set_locale() -> Response:
+    """Remember the chosen language in the session; no account needed."""
+    form = ConfirmForm()
+    choice = request.form.get("locale", "")
+    if form.validate_on_submit() and choice in current_app.config["LANGUAGES"]:
+        session["locale"] = choice
+    return redirect(safe_next(request.form.get("next")) or url_for("pages.home"))
+
+
+@bp.route("/healthz")
+def healthz() -> tuple[dict[str, str], int]:
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return {"status": "database unavailable"}, 503
+    return {"status": "ok"}, 200

@@ -1,0 +1,280 @@
+"""Regions: reference data, membership and hosts. Functions flush; the caller commits."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from leerplatform.extensions import db
+from leerplatform.regions.models import (
+    NATIONAL_CODE,
+    Municipality,
+    Region,
+    RegionHost,
+    RegionMembership,
+)
+
+if TYPE_CHECKING:
+    from leerplatform.accounts.models import User
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+REGIONS_CSV = DATA_DIR / "zorgkantoorregios.csv"
+MUNICIPALITIES_CSV = DATA_DIR / "gemeenten-2019.csv"
+
+
+@dataclass
+class ImportReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(handle)]
+
+
+def _set(obj: object, values: dict[str, object]) -> bool:
+    changed = False
+    for name, value in values.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed = True
+    return changed
+
+
+def import_regions(rows: list[dict[str, str]], report: ImportReport) -> dict[str, Region]:
+    """Create or update the national space and every region in ``rows``. Caller commits."""
+    existing = {r.code: r for r in db.session.scalars(select(Region))}
+    wanted = [
+        {"code": NATIONAL_CODE, "name": "Landelijk", "zorgkantoor": None, "provinces": ""},
+        *(
+            {
+                "code": row["code"],
+                "name": row["name"],
+                "zorgkantoor": row["zorgkantoor"],
+                "provinces": row["provinces"],
+            }
+            for row in rows
+        ),
+    ]
+    for values in wanted:
+        region = existing.get(values["code"])
+        if region is None:
+            region = Region(is_national=values["code"] == NATIONAL_CODE, **values)
+            db.session.add(region)
+            existing[region.code] = region
+            report.created.append(f"regio {values['code']} {values['name']}")
+        elif _set(region, values):
+            report.updated.append(f"regio {values['code']} {values['name']}")
+    db.session.flush()
+    return existing
+
+
+def import_municipalities(
+    rows: list[dict[str, str]],
+    regions: dict[str, Region],
+    report: ImportReport,
+    on_row: Callable[[], None] | None = None,
+) -> None:
+    """Create or update municipalities by CBS code. Caller commits."""
+    existing = {m.cbs_code: m for m in db.session.scalars(select(Municipality))}
+    for row in rows:
+        region = regions[row["regio_code"]]
+        municipality = existing.get(row["cbs_code"])
+        if municipality is None:
+            db.session.add(
+                Municipality(name=row["gemeente"], cbs_code=row["cbs_code"], region_id=region.id)
+            )
+            report.created.append(f"gemeente {row['cbs_code']} {row['gemeente']}")
+        elif _set(municipality, {"name": row["gemeente"], "region_id": region.id}):
+            report.updated.append(f"gemeente {row['cbs_code']} {row['gemeente']}")
+        if on_row is not None:
+            on_row()
+    db.session.flush()
+
+
+def reference_row_count() -> int:
+    """How many rows ``import_reference_data`` walks through (for a progress bar)."""
+    return len(read_csv(REGIONS_CSV)) + len(read_csv(MUNICIPALITIES_CSV))
+
+
+def import_reference_data(*, on_row: Callable[[], None] | None = None) -> ImportReport:
+    """Create or update the national space, the 31 regions and their municipalities.
+
+    Idempotent: a second run changes nothing; a changed name or zorgkantoor is updated.
+    Caller commits.
+    """
+    report = ImportReport()
+    region_rows = read_csv(REGIONS_CSV)
+    regions = import_regions(region_rows, report)
+    if on_row is not None:
+        for _row in region_rows:
+            on_row()
+    import_municipalities(read_csv(MUNICIPALITIES_CSV), regions, report, on_row)
+    return report
+
+
+def all_regions() -> list[Region]:
+    """Every regional space by name, hosts loaded, the national space left out."""
+    query = (
+        select(Region)
+        .where(Region.is_national.is_(False))
+        .options(selectinload(Region.host_links).joinedload(RegionHost.user))
+        .order_by(Region.name)
+    )
+    return list(db.session.scalars(query))
+
+
+def region_by_code(code: str) -> Region | None:
+    query = (
+        select(Region)
+        .where(Region.code == code)
+        .options(selectinload(Region.host_links).joinedload(RegionHost.user))
+    )
+    return db.session.scalar(query)
+
+
+def national_region() -> Region | None:
+    return region_by_code(NATIONAL_CODE)
+
+
+def municipalities_of(region: Region) -> list[Municipality]:
+    query = select(Municipality).where(Municipality.region_id == region.id)
+    return list(db.session.scalars(query.order_by(Municipality.name)))
+
+
+def all_municipalities() -> list[Municipality]:
+    query = select(Municipality).options(joinedload(Municipality.region))
+    return list(db.session.scalars(query.order_by(Municipality.name)))
+
+
+def region_choices() -> list[tuple[str, str]]:
+    """(code, name) of every regional space, for a select list."""
+    rows = db.session.execute(
+        select(Region.code, Region.name).where(Region.is_national.is_(False)).order_by(Region.name)
+    )
+    return [(code, name) for code, name in rows]
+
+
+def municipality_choices() -> list[tuple[str, str]]:
+    """(cbs_code, "name (region)") of every municipality, for a select list."""
+    rows = db.session.execute(
+        select(Municipality.cbs_code, Municipality.name, Region.name)
+        .join(Region, Municipality.region_id == Region.id)
+        .order_by(Municipality.name)
+    )
+    return [(code, name) for code, name, _region in rows]
+
+
+def region_for_municipality(cbs_code: str) -> Region | None:
+    query = select(Region).join(Municipality, Municipality.region_id == Region.id)
+    return db.session.scalar(query.where(Municipality.cbs_code == cbs_code))
+
+
+def is_member(user: User, region: Region) -> bool:
+    return region.id in user.member_region_ids
+
+
+def join_region(*, user: User, region: Region) -> bool:
+    """Make ``user`` a member of ``region``; False if they already were. Caller commits."""
+    if db.session.get(RegionMembership, (user.id, region.id)) is not None:
+        return False
+    membership = RegionMembership(user_id=user.id, region_id=region.id, region=region)
+    user.memberships.append(membership)
+    db.session.flush()
+    return True
+
+
+def leave_region(*, user: User, region: Region) -> bool:
+    """End a membership; False if there was none. Caller commits."""
+    membership = db.session.get(RegionMembership, (user.id, region.id))
+    if membership is None:
+        return False
+    user.memberships.remove(membership)
+    db.session.flush()
+    return True
+
+
+def set_home_region(*, user: User, region: Region) -> None:
+    """Move the home region, which is always a membership too. Caller commits."""
+    user.home_region = region
+    join_region(user=user, region=region)
+
+
+def appoint_host(*, region: Region, user: User, appointed_by: User | None) -> RegionHost | None:
+    """Make ``user`` a host (and member) of ``region``; None if already so. Caller commits."""
+    if region.id in user.hosted_region_ids:
+        return None
+    link = RegionHost(region=region, user=user, appointed_by_id=appointed_by and appointed_by.id)
+    db.session.add(link)
+    join_region(user=user, region=region)
+    db.session.flush()
+    return link
+
+
+def remove_host(*, region: Region, user: User) -> bool:
+    """End a host appointment; False if there was none. Caller commits."""
+    for link in list(region.host_links):
+        if link.user_id == user.id:
+            region.host_links.remove(link)
+            db.session.flush()
+            return True
+    return False
+
+
+def update_region(
+    *, region: Region, name: str, zorgkantoor: str | None, provinces: str, members_only: bool
+) -> None:
+    """Change a region's details (a concession moved, a name changed). Caller commits."""
+    region.name = name.strip()
+    region.zorgkantoor = (zorgkantoor or "").strip() or None
+    region.provinces = "; ".join(p.strip() for p in provinces.split(";") if p.strip())
+    region.members_only = members_only
+    db.session.flush()
+
+
+def municipality_by_id(municipality_id: int) -> Municipality | None:
+    return db.session.get(Municipality, municipality_id)
+
+
+def municipality_conflicts(
+    *, name: str, cbs_code: str, ignore: Municipality | None = None
+) -> set[str]:
+    """Which of "name" and "cbs_code" another municipality already uses."""
+    query = select(Municipality).where(
+        (Municipality.name == name.strip()) | (Municipality.cbs_code == cbs_code.strip())
+    )
+    conflicts = set()
+    for other in db.session.scalars(query):
+        if ignore is not None and other.id == ignore.id:
+            continue
+        if other.name == name.strip():
+            conflicts.add("name")
+        if other.cbs_code == cbs_code.strip():
+            conflicts.add("cbs_code")
+    return conflicts
+
+
+def save_municipality(
+    *, municipality: Municipality | None, name: str, cbs_code: str, region: Region
+) -> Municipality:
+    """Add a municipality or change one (a merger, a move to another region). Caller commits."""
+    if municipality is None:
+        municipality = Municipality(name=name.strip(), cbs_code=cbs_code.strip(), region=region)
+        db.session.add(municipality)
+    else:
+        municipality.name = name.strip()
+        municipality.cbs_code = cbs_code.strip()
+        municipality.region = region
+    db.session.flush()
+    return municipality

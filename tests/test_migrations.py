@@ -1,0 +1,43 @@
+"""The migrations build the schema the models describe."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskCliRunner
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from leerplatform import create_app
+
+
+@pytest.fixture
+def empty_database_url(tmp_path: Path) -> str:
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        return f"sqlite:///{tmp_path}/migrations.sqlite"
+    url = make_url(base)
+    name = f"lp_migrations_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{os.getpid()}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+def test_upgrade_then_check_finds_no_difference(empty_database_url: str) -> None:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_url})
+    runner: FlaskCliRunner = app.test_cli_runner()
+    upgrade = runner.invoke(args=["db", "upgrade"])
+    assert upgrade.exit_code == 0, upgrade.output
+    check = runner.invoke(args=["db", "check"])
+    assert check.exit_code == 0, check.output
+    downgrade = runner.invoke(args=["db", "downgrade", "base"])
+    assert downgrade.exit_code == 0, downgrade.output
+    with app.app_context():
+        from leerplatform.extensions import db
+
+        db.engine.dispose()

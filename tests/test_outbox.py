@@ -1,0 +1,84 @@
+"""E-mail goes through the outbox and a real SMTP server; nothing is lost when it is down."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Flask
+from sqlalchemy import select
+
+from leerplatform.clock import utcnow
+from leerplatform.extensions import db
+from leerplatform.outbox.cli import deliver_due
+from leerplatform.outbox.models import OutboxMessage
+from leerplatform.outbox.services import queue_mail, retry_delay
+from tests.conftest import Mailbox, deliver_outbox, free_port, text_of
+
+
+def queue_one(app: Flask, to: str = "ouder@example.nl") -> int:
+    with app.test_request_context():
+        message = queue_mail(
+            to=to,
+            subject="Onderwerp",
+            template="email_in_use",
+            reset_url="http://localhost/wachtwoord-vergeten",
+        )
+        db.session.commit()
+        return message.id
+
+
+def test_queued_mail_arrives_over_smtp_with_text_and_html(app: Flask, mailbox: Mailbox) -> None:
+    message_id = queue_one(app)
+    assert mailbox.messages == []  # queued, not sent, until the worker runs
+    assert deliver_outbox(app) == 1
+    mail = mailbox.last_to("ouder@example.nl")
+    assert mail["Subject"] == "Onderwerp"
+    assert mail["Message-ID"].startswith("<")
+    assert mail["Message-ID"].endswith(">")
+    assert mail.get_body(preferencelist=("html",)) is not None
+    assert "http://localhost/wachtwoord-vergeten" in text_of(mail)
+    with app.app_context():
+        stored = db.session.get(OutboxMessage, message_id)
+        assert stored.status == "sent"
+        assert stored.sent_at is not None
+        assert stored.message_id == mail["Message-ID"]
+    assert deliver_outbox(app) == 0  # never twice
+
+
+def test_nothing_is_lost_while_the_mail_server_is_down(app: Flask, mailbox: Mailbox) -> None:
+    message_id = queue_one(app)
+    working_port = app.config["MAIL_PORT"]
+    app.config["MAIL_PORT"] = free_port()  # nobody listens there
+    assert deliver_outbox(app) == 0
+    with app.app_context():
+        stored = db.session.get(OutboxMessage, message_id)
+        assert stored.status == "pending"
+        assert stored.attempts == 1
+        assert stored.last_error
+        assert stored.next_attempt_at > utcnow()
+        stored.next_attempt_at = utcnow() - timedelta(seconds=1)  # time passes
+        db.session.commit()
+    app.config["MAIL_PORT"] = working_port
+    assert deliver_outbox(app) == 1
+    assert len(mailbox.to("ouder@example.nl")) == 1
+
+
+def test_after_the_last_try_a_message_is_marked_failed(app: Flask, mailbox: Mailbox) -> None:
+    message_id = queue_one(app)
+    app.config["MAIL_PORT"] = free_port()
+    app.config["MAIL_MAX_ATTEMPTS"] = 2
+    with app.app_context():
+        for _ in range(2):
+            deliver_due(limit=10)
+            stored = db.session.get(OutboxMessage, message_id)
+            stored.next_attempt_at = utcnow() - timedelta(seconds=1)
+            db.session.commit()
+        failed = db.session.scalars(select(OutboxMessage).where(OutboxMessage.status == "failed"))
+        assert [m.id for m in failed] == [message_id]
+
+
+def test_back_off_grows() -> None:
+    delays = [retry_delay(n) for n in range(1, 12)]
+    assert delays == sorted(delays)
+    assert delays[0] == timedelta(minutes=1)
+    assert delays[-1] == timedelta(hours=6)

@@ -1,0 +1,40 @@
+"""Every string a user reads is translatable, and the Dutch catalogue is complete."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOGUE = ROOT / "leerplatform" / "translations" / "nl" / "LC_MESSAGES" / "messages.po"
+METHODS = [
+    ("leerplatform/**.py", "python"),
+    ("templates/**.html", "jinja2"),
+    ("templates/**.txt", "jinja2"),
+]
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+
+
+def source_messages() -> set[str]:
+    found = set()
+    for _file, _line, message, _comments, _context in extract_from_dir(
+        str(ROOT), METHODS, keywords=KEYWORDS, options_map={"templates/**": {"extensions": ""}}
+    ):
+        found.add(message[0] if isinstance(message, tuple) else message)
+    return found
+
+
+def test_the_dutch_catalogue_translates_every_string_in_the_code() -> None:
+    with CATALOGUE.open("rb") as handle:
+        catalogue = read_po(handle, locale="nl")
+    translated = {
+        (m.id[0] if isinstance(m.id, tuple) else m.id)
+        for m in catalogue
+        if m.id and all(m.string) and "fuzzy" not in m.flags
+    }
+    missing = sorted(source_messages() - translated)
+    assert not missing, (
+        "not (yet) translated into Dutch; run `make update-messages`:\n" + "\n".join(missing)
+    )
