@@ -28,9 +28,9 @@ translations: $(VENV)/.installed
 
 ## Find new strings in the code and templates and add them to the catalogues.
 extract-messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o leerplatform/translations/messages.pot --no-location --sort-output --omit-header .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o leerplatform/translations/messages.pot --no-location --sort-output --omit-header --ignore-dirs='.* node_modules instance' .
 update-messages: extract-messages
-	$(BIN)/pybabel update -i leerplatform/translations/messages.pot -d leerplatform/translations --no-fuzzy-matching --omit-header --ignore-obsolete
+	$(BIN)/pybabel update -i leerplatform/translations/messages.pot -d leerplatform/translations --no-fuzzy-matching --ignore-obsolete
 
 migrate: translations
 	$(BIN)/flask db upgrade

@@ -56,6 +56,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def select_locale() -> str:
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     choice = session.get("locale")
     return choice if choice in current_app.config["LANGUAGES"] else "nl"
 

@@ -756,13 +756,6 @@ def test_changing_the_password_refuses_a_weak_one(app: Flask) -> None:
     assert can_log_in(app, email, factories.PASSWORD)
 
 
-ADDRESS_RULE_BUG = (
-    "bug: ChangePasswordForm and ResetPasswordForm have no email field, so "
-    "StrongPasswordMixin (accounts/forms.py:61-62) never applies the no-e-mail-in-password rule"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=ADDRESS_RULE_BUG)
 def test_a_changed_password_may_not_contain_the_address(app: Flask) -> None:
     email = existing_user(app, email="marieke.jansen@example.nl")
     client = logged_in_client(app, email)
@@ -775,7 +768,6 @@ def test_a_changed_password_may_not_contain_the_address(app: Flask) -> None:
     assert_error_at(html(response), "password")
 
 
-@pytest.mark.xfail(strict=True, reason=ADDRESS_RULE_BUG)
 def test_a_reset_password_may_not_contain_the_address(
     app: Flask, client: FlaskClient, mailbox: Mailbox
 ) -> None:
@@ -1037,12 +1029,6 @@ def test_create_admin_refuses_a_weak_password(
     assert user_count(app) == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: password_problem() calls gettext outside a request; select_locale() "
-    "(leerplatform/__init__.py:59) reads the session, so the CLI crashes with RuntimeError "
-    "instead of a usage error naming --password",
-)
 @pytest.mark.parametrize(("email", "password"), WEAK_ADMIN_PASSWORDS)
 def test_create_admin_says_why_a_password_is_refused(
     runner: FlaskCliRunner, email: str, password: str

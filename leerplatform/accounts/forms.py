@@ -56,15 +56,22 @@ def new_password_field(label: Any = None) -> PasswordField:
 
 
 class StrongPasswordMixin:
-    """Checks the ``password`` field with the password rules."""
+    """Checks the ``password`` field with the password rules.
+
+    Forms without e-mail or name fields get the account's own through ``account_email``
+    and ``account_name``, which the view sets.
+    """
+
+    account_email: str = ""
+    account_name: str = ""
 
     def validate_password(self, field: PasswordField) -> None:
         email = getattr(self, "email", None)
         name = getattr(self, "display_name", None)
         problem = password_problem(
             field.data or "",
-            email=(email.data or "") if email is not None else "",
-            display_name=(name.data or "") if name is not None else "",
+            email=(email.data or "") if email is not None else self.account_email,
+            display_name=(name.data or "") if name is not None else self.account_name,
         )
         if problem:
             raise ValidationError(problem)

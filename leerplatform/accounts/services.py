@@ -88,6 +88,7 @@ def register_user(
     """
     existing = user_by_email(email)
     if existing is not None:
+        hash_password(password)  # spend the time a new account costs
         queue_mail(
             to=existing.email,
             subject=_("Someone tried to register with your e-mail address"),

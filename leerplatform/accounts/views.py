@@ -172,6 +172,7 @@ def reset_password(token: str) -> str | Response:
     except TokenError as error:
         return render_template("accounts/link_problem.html", reason=error.reason), 400
     form = ResetPasswordForm()
+    form.account_email, form.account_name = user.email, user.display_name
     if form.validate_on_submit():
         services.reset_password(token=token, password=form.password.data)
         db.session.commit()
@@ -191,6 +192,8 @@ def my_account() -> str:
 @login_required
 def change_password() -> str | Response:
     form = ChangePasswordForm()
+    form.account_email = current_user.email
+    form.account_name = current_user.display_name
     if form.validate_on_submit():
         if not verify_password(current_user.password_hash, form.current_password.data):
             form.current_password.errors.append(_("This is not your current password."))
