@@ -22,6 +22,7 @@ from leerplatform.accounts.views import bp as accounts_bp
 from leerplatform.admin.views import bp as admin_bp
 from leerplatform.demo.cli import demo_cli
 from leerplatform.extensions import babel, csrf, db, login_manager, migrate
+from leerplatform.forum.views import bp as forum_bp
 from leerplatform.outbox.cli import outbox_cli
 from leerplatform.pages.views import bp as pages_bp
 from leerplatform.permissions import TEMPLATE_PREDICATES
@@ -96,7 +97,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    for blueprint in (pages_bp, accounts_bp, regions_bp, admin_bp):
+    for blueprint in (pages_bp, accounts_bp, regions_bp, forum_bp, admin_bp):
         app.register_blueprint(blueprint)
 
 

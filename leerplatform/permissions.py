@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from flask import abort
 
 if TYPE_CHECKING:
+    from leerplatform.forum.models import Post, Thread
     from leerplatform.regions.models import Region
 
 
@@ -59,6 +60,62 @@ def can_read_region(user: Any, region: Region) -> bool:
 
 def can_post_in_region(user: Any, region: Region) -> bool:
     return can_read_region(user, region) and bool(user.is_verified)
+
+
+def can_manage_region(user: Any, region: Region) -> bool:
+    """Region settings such as members-only; the national space is open to all participants."""
+    return can_moderate_region(user, region) and not region.is_national
+
+
+def can_start_thread(user: Any, region: Region) -> bool:
+    return can_post_in_region(user, region)
+
+
+def can_reply(user: Any, thread: Thread) -> bool:
+    """A locked thread takes no new replies, except from the region's hosts."""
+    if not can_post_in_region(user, thread.region):
+        return False
+    return not thread.is_locked or can_moderate_region(user, thread.region)
+
+
+def is_author_of(user: Any, post: Post) -> bool:
+    return is_logged_in(user) and post.author_id == user.id
+
+
+def can_edit_post(user: Any, post: Post) -> bool:
+    """Authors edit their own words while they may still post in the region."""
+    return (
+        is_author_of(user, post)
+        and not post.is_deleted
+        and can_post_in_region(user, post.thread.region)
+    )
+
+
+def can_delete_post(user: Any, post: Post) -> bool:
+    """Authors may always take their own words back, even after leaving a region."""
+    return is_author_of(user, post) and not post.is_deleted
+
+
+def can_view_history(user: Any, post: Post) -> bool:
+    """Earlier versions of a post: its author, and the hosts of the region."""
+    return is_author_of(user, post) or can_moderate_region(user, post.thread.region)
+
+
+def can_accept_answer(user: Any, thread: Thread) -> bool:
+    """On a question, the asker or a host marks the answer that helped."""
+    if thread.kind != "vraag" or not can_read_region(user, thread.region):
+        return False
+    asker = is_logged_in(user) and thread.author_id == user.id and bool(user.is_verified)
+    return asker or can_moderate_region(user, thread.region)
+
+
+def can_recommend(user: Any, thread: Thread) -> bool:
+    """Say "dit werkt ook bij ons" on someone else's good practice."""
+    return (
+        thread.kind == "goed_voorbeeld"
+        and can_post_in_region(user, thread.region)
+        and thread.author_id != user.id
+    )
 
 
 TEMPLATE_PREDICATES = {

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from leerplatform.accounts.forms import ConfirmForm
 from leerplatform.extensions import db
-from leerplatform.permissions import can_join_region, can_leave_region, require
+from leerplatform.forum.forms import RegionSettingsForm
+from leerplatform.forum.models import THEME_LABELS, THREAD_KIND_LABELS
+from leerplatform.forum.services import (
+    ThreadFilter,
+    most_recommended,
+    set_members_only,
+    thread_listing,
+)
+from leerplatform.permissions import (
+    can_join_region,
+    can_leave_region,
+    can_manage_region,
+    can_read_region,
+    require,
+)
 from leerplatform.regions.models import NATIONAL_CODE, Region
 from leerplatform.regions.services import (
     all_regions,
@@ -38,21 +52,57 @@ def index() -> str:
 def show(code: str) -> str | Response:
     if code == NATIONAL_CODE:
         return redirect(url_for("regions.national"), code=301)
-    region = load_region(code)
-    return render_template(
-        "regions/show.html",
-        region=region,
-        municipalities=municipalities_of(region),
-        form=ConfirmForm(),
-    )
+    return _show(load_region(code))
 
 
 @bp.route("/landelijk")
 def national() -> str:
-    region = load_region(NATIONAL_CODE)
-    return render_template(
-        "regions/show.html", region=region, municipalities=[], form=ConfirmForm()
+    return _show(load_region(NATIONAL_CODE))
+
+
+def _show(region: Region) -> str:
+    """A space: who hosts it and, for those who may read it, its threads."""
+    readable = can_read_region(current_user, region)
+    thread_filter = ThreadFilter.from_args(
+        request.args.get("soort"), request.args.get("thema"), request.args.get("sorteer")
     )
+    return render_template(
+        "regions/show.html",
+        region=region,
+        municipalities=[] if region.is_national else municipalities_of(region),
+        form=ConfirmForm(),
+        readable=readable,
+        thread_filter=thread_filter,
+        threads=(
+            thread_listing(
+                region=region,
+                thread_filter=thread_filter,
+                page=request.args.get("pagina", 1, type=int),
+            )
+            if readable
+            else None
+        ),
+        recommended=most_recommended(region=region) if readable else [],
+        kind_labels=THREAD_KIND_LABELS,
+        theme_labels=THEME_LABELS,
+        settings_form=RegionSettingsForm(formdata=None, members_only=region.members_only),
+    )
+
+
+@bp.post("/regio/<code>/instellingen")
+@login_required
+def settings(code: str) -> Response:
+    region = load_region(code)
+    require(can_manage_region(current_user, region))
+    form = RegionSettingsForm()
+    if form.validate_on_submit():
+        set_members_only(region=region, members_only=form.members_only.data)
+        db.session.commit()
+        if region.members_only:
+            flash(_("%(name)s is now for members only.", name=region.name))
+        else:
+            flash(_("%(name)s is now open to every participant.", name=region.name))
+    return redirect(_region_url(region))
 
 
 def _region_url(region: Region) -> str:

@@ -1,0 +1,1 @@
+"""The conversation: threads and threaded replies in the regional and national spaces."""

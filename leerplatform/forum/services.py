@@ -1,0 +1,457 @@
+"""Starting threads, replying, editing, deleting, accepting answers and recommending.
+
+Writes add and flush; the caller commits. Reads load what their page shows in a fixed number of
+queries, whatever the number of threads or replies.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select, delete, exists, func, select, update
+from sqlalchemy.orm import joinedload, selectinload
+
+from leerplatform.clock import utcnow
+from leerplatform.extensions import db
+from leerplatform.forum.models import (
+    Post,
+    PostRevision,
+    Recommendation,
+    Theme,
+    Thread,
+    ThreadKind,
+    ThreadTheme,
+)
+from leerplatform.regions.models import Region, RegionHost
+from leerplatform.text import render_markdown
+
+if TYPE_CHECKING:
+    from leerplatform.accounts.models import User
+
+THREADS_PER_PAGE = 25
+REPLIES_PER_PAGE = 40
+"""A page of replies holds whole branches, so it may hold more than this when a branch is long."""
+SORTS = ("activiteit", "nieuw")
+
+
+def new_submission_key() -> str:
+    """A key a form carries, so sending the same form twice makes one post."""
+    return secrets.token_urlsafe(24)
+
+
+def _post_by_submission(author: User, submission_key: str | None) -> Post | None:
+    if not submission_key:
+        return None
+    return db.session.scalar(
+        select(Post).where(Post.author_id == author.id, Post.submission_key == submission_key)
+    )
+
+
+def start_thread(
+    *,
+    region: Region,
+    author: User,
+    title: str,
+    kind: ThreadKind | str,
+    themes: Iterable[Theme | str],
+    body: str,
+    submission_key: str | None = None,
+    is_demo: bool = False,
+) -> Thread:
+    """Open a thread with its opening post; the same submission twice gives the first thread.
+
+    Caller commits.
+    """
+    earlier = _post_by_submission(author, submission_key)
+    if earlier is not None:
+        return earlier.thread
+    now = utcnow()
+    thread = Thread(
+        region=region,
+        author=author,
+        title=title.strip(),
+        kind=ThreadKind(kind).value,
+        created_at=now,
+        last_activity_at=now,
+        is_demo=is_demo,
+        theme_links=[ThreadTheme(theme=Theme(theme).value) for theme in dict.fromkeys(themes)],
+    )
+    db.session.add(thread)
+    db.session.add(
+        Post(
+            thread=thread,
+            author=author,
+            is_opening=True,
+            body_source=body,
+            body_html=str(render_markdown(body)),
+            submission_key=submission_key,
+            created_at=now,
+        )
+    )
+    db.session.flush()
+    return thread
+
+
+def reply_to(
+    *,
+    thread: Thread,
+    author: User,
+    body: str,
+    parent: Post | None = None,
+    submission_key: str | None = None,
+) -> Post:
+    """Reply to the thread, or to a reply in it; the same submission twice gives one reply.
+
+    Caller commits.
+    """
+    earlier = _post_by_submission(author, submission_key)
+    if earlier is not None:
+        return earlier
+    if parent is not None and (parent.thread_id != thread.id or parent.is_opening):
+        parent = None
+    now = utcnow()
+    post = Post(
+        thread_id=thread.id,
+        author=author,
+        parent_id=parent.id if parent else None,
+        depth=parent.depth + 1 if parent else 1,
+        body_source=body,
+        body_html=str(render_markdown(body)),
+        submission_key=submission_key,
+        created_at=now,
+    )
+    db.session.add(post)
+    db.session.flush()
+    post.root_id = parent.root_id if parent else post.id
+    post.path = (parent.path if parent else "") + f"{post.id:010d}/"
+    db.session.execute(
+        update(Thread)
+        .where(Thread.id == thread.id)
+        .values(reply_count=Thread.reply_count + 1, last_activity_at=now)
+    )
+    db.session.flush()
+    db.session.refresh(thread, ["reply_count", "last_activity_at"])
+    return post
+
+
+def edit_post(*, post: Post, body: str, title: str | None = None) -> bool:
+    """Change a post and keep the earlier version; False when nothing changed. Caller commits."""
+    thread = post.thread
+    title_changes = post.is_opening and title is not None and title.strip() != thread.title
+    if body == post.body_source and not title_changes:
+        return False
+    db.session.add(
+        PostRevision(
+            post_id=post.id,
+            title=thread.title if post.is_opening else None,
+            body_source=post.body_source,
+            written_at=post.edited_at or post.created_at,
+        )
+    )
+    post.body_source = body
+    post.body_html = str(render_markdown(body))
+    post.edited_at = utcnow()
+    if title_changes and title is not None:
+        thread.title = title.strip()
+    db.session.flush()
+    return True
+
+
+def delete_post(*, post: Post) -> None:
+    """Remove what a post says and leave a placeholder; its history goes too. Caller commits."""
+    if post.is_deleted:
+        return
+    thread = post.thread
+    post.deleted_at = utcnow()
+    post.body_source = ""
+    post.body_html = ""
+    if post.accepted_at is not None:
+        post.accepted_at = None
+        thread.has_accepted_answer = False
+    db.session.execute(delete(PostRevision).where(PostRevision.post_id == post.id))
+    if not post.is_opening:
+        thread.reply_count = max(thread.reply_count - 1, 0)
+    db.session.flush()
+
+
+def accept_answer(*, thread: Thread, post: Post) -> None:
+    """Mark a reply as the answer to a question; one per thread. Caller commits."""
+    db.session.execute(
+        update(Post)
+        .where(Post.thread_id == thread.id, Post.accepted_at.is_not(None), Post.id != post.id)
+        .values(accepted_at=None)
+    )
+    post.accepted_at = utcnow()
+    thread.has_accepted_answer = True
+    db.session.flush()
+
+
+def withdraw_answer(*, thread: Thread) -> None:
+    """The question has no accepted answer any more. Caller commits."""
+    db.session.execute(
+        update(Post)
+        .where(Post.thread_id == thread.id, Post.accepted_at.is_not(None))
+        .values(accepted_at=None)
+    )
+    thread.has_accepted_answer = False
+    db.session.flush()
+
+
+def has_recommended(user: User, thread: Thread) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    Recommendation.thread_id == thread.id, Recommendation.user_id == user.id
+                )
+            )
+        )
+    )
+
+
+def recommend(*, thread: Thread, user: User) -> bool:
+    """Say "dit werkt ook bij ons"; False when this person already said so. Caller commits."""
+    if has_recommended(user, thread):
+        return False
+    db.session.add(Recommendation(thread_id=thread.id, user_id=user.id))
+    db.session.execute(
+        update(Thread)
+        .where(Thread.id == thread.id)
+        .values(recommendation_count=Thread.recommendation_count + 1)
+    )
+    db.session.flush()
+    db.session.refresh(thread, ["recommendation_count"])
+    return True
+
+
+def withdraw_recommendation(*, thread: Thread, user: User) -> bool:
+    """Take a recommendation back; False when there was none. Caller commits."""
+    result = db.session.execute(
+        delete(Recommendation).where(
+            Recommendation.thread_id == thread.id, Recommendation.user_id == user.id
+        )
+    )
+    if not result.rowcount:  # type: ignore[attr-defined]
+        return False
+    db.session.execute(
+        update(Thread)
+        .where(Thread.id == thread.id)
+        .values(recommendation_count=Thread.recommendation_count - 1)
+    )
+    db.session.flush()
+    db.session.refresh(thread, ["recommendation_count"])
+    return True
+
+
+def set_members_only(*, region: Region, members_only: bool) -> None:
+    """Open a region to every participant, or only to its members. Caller commits."""
+    region.members_only = members_only
+    db.session.flush()
+
+
+# Reads
+
+
+@dataclass(frozen=True)
+class ThreadFilter:
+    kind: ThreadKind | None = None
+    theme: Theme | None = None
+    sort: str = "activiteit"
+
+    @classmethod
+    def from_args(cls, kind: str | None, theme: str | None, sort: str | None) -> ThreadFilter:
+        kinds = {k.slug: k for k in ThreadKind}
+        themes = {t.value: t for t in Theme}
+        return cls(
+            kind=kinds.get(kind or ""),
+            theme=themes.get(theme or ""),
+            sort=sort if sort in SORTS else "activiteit",
+        )
+
+    @property
+    def is_active(self) -> bool:
+        return self.kind is not None or self.theme is not None
+
+    def args(self, **changes: object) -> dict[str, object]:
+        """Query-string arguments for a link that keeps this filter."""
+        values: dict[str, object] = {
+            "soort": self.kind.slug if self.kind else None,
+            "thema": self.theme.value if self.theme else None,
+            "sorteer": self.sort if self.sort != "activiteit" else None,
+        }
+        values.update(changes)
+        return {key: value for key, value in values.items() if value}
+
+
+def _listing_query(region: Region, thread_filter: ThreadFilter) -> Select[tuple[Thread]]:
+    query = select(Thread).where(Thread.region_id == region.id)
+    if thread_filter.kind is not None:
+        query = query.where(Thread.kind == thread_filter.kind.value)
+    if thread_filter.theme is not None:
+        query = query.where(
+            exists().where(
+                ThreadTheme.thread_id == Thread.id, ThreadTheme.theme == thread_filter.theme.value
+            )
+        )
+    newest = Thread.created_at if thread_filter.sort == "nieuw" else Thread.last_activity_at
+    return query.order_by(Thread.is_pinned.desc(), newest.desc(), Thread.id.desc()).options(
+        joinedload(Thread.author), selectinload(Thread.theme_links)
+    )
+
+
+def thread_listing(
+    *, region: Region, thread_filter: ThreadFilter, page: int, per_page: int = THREADS_PER_PAGE
+) -> Pagination:
+    """One page of a region's threads, pinned first: two queries plus one for the themes."""
+    return db.paginate(
+        _listing_query(region, thread_filter),
+        page=max(page, 1),
+        per_page=per_page,
+        error_out=False,
+        count=True,
+    )
+
+
+def most_recommended(*, region: Region, limit: int = 5) -> Sequence[Thread]:
+    """The good practices of a region that most people said work for them too."""
+    return db.session.scalars(
+        select(Thread)
+        .where(
+            Thread.region_id == region.id,
+            Thread.kind == ThreadKind.GOED_VOORBEELD.value,
+            Thread.recommendation_count > 0,
+        )
+        .order_by(Thread.recommendation_count.desc(), Thread.last_activity_at.desc())
+        .limit(limit)
+    ).all()
+
+
+def thread_by_id(thread_id: int) -> Thread | None:
+    return db.session.scalar(
+        select(Thread)
+        .where(Thread.id == thread_id)
+        .options(
+            joinedload(Thread.region).selectinload(Region.host_links).joinedload(RegionHost.user),
+            joinedload(Thread.author),
+            selectinload(Thread.theme_links),
+        )
+    )
+
+
+def post_by_id(post_id: int) -> Post | None:
+    return db.session.scalar(
+        select(Post)
+        .where(Post.id == post_id)
+        .options(
+            joinedload(Post.author),
+            joinedload(Post.thread).joinedload(Thread.region),
+            joinedload(Post.thread).selectinload(Thread.theme_links),
+        )
+    )
+
+
+def opening_post(thread: Thread) -> Post | None:
+    return db.session.scalar(
+        select(Post)
+        .where(Post.thread_id == thread.id, Post.is_opening.is_(True))
+        .options(joinedload(Post.author))
+    )
+
+
+def accepted_answer(thread: Thread) -> Post | None:
+    if not thread.has_accepted_answer:
+        return None
+    return db.session.scalar(
+        select(Post)
+        .where(Post.thread_id == thread.id, Post.accepted_at.is_not(None))
+        .options(joinedload(Post.author))
+    )
+
+
+@dataclass
+class ReplyPage:
+    """One page of replies, whole branches only, in reading order."""
+
+    number: int
+    pages: int
+    posts: list[Post] = field(default_factory=list)
+    parents: dict[int, Post] = field(default_factory=dict)
+
+    @property
+    def has_prev(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+
+def _page_bounds(thread: Thread, per_page: int) -> list[tuple[int, int]]:
+    """(first root id, last root id) per page; branches are never split over pages."""
+    counts = db.session.execute(
+        select(Post.root_id, func.count())
+        .where(Post.thread_id == thread.id, Post.is_opening.is_(False))
+        .group_by(Post.root_id)
+        .order_by(Post.root_id)
+    ).all()
+    bounds: list[tuple[int, int]] = []
+    first: int | None = None
+    size = 0
+    for root_id, count in counts:
+        if first is None:
+            first = root_id
+        size += count
+        if size >= per_page:
+            bounds.append((first, root_id))
+            first, size = None, 0
+    if first is not None:
+        bounds.append((first, counts[-1][0]))
+    return bounds
+
+
+def reply_page(thread: Thread, number: int, per_page: int = REPLIES_PER_PAGE) -> ReplyPage:
+    """The replies on page ``number`` (from 1): two queries, whatever the thread's size."""
+    bounds = _page_bounds(thread, per_page)
+    pages = max(len(bounds), 1)
+    number = min(max(number, 1), pages)
+    if not bounds:
+        return ReplyPage(number=1, pages=1)
+    first, last = bounds[number - 1]
+    posts = list(
+        db.session.scalars(
+            select(Post)
+            .where(
+                Post.thread_id == thread.id,
+                Post.is_opening.is_(False),
+                Post.root_id >= first,
+                Post.root_id <= last,
+            )
+            .order_by(Post.root_id, Post.path)
+            .options(joinedload(Post.author))
+        )
+    )
+    return ReplyPage(number=number, pages=pages, posts=posts, parents={p.id: p for p in posts})
+
+
+def page_of_post(post: Post, per_page: int = REPLIES_PER_PAGE) -> int:
+    """The reply page a post is on (1 for the opening post)."""
+    if post.is_opening or post.root_id is None:
+        return 1
+    for number, (first, last) in enumerate(_page_bounds(post.thread, per_page), start=1):
+        if first <= post.root_id <= last:
+            return number
+    return 1
+
+
+def revisions_of(post: Post) -> Sequence[PostRevision]:
+    return db.session.scalars(
+        select(PostRevision)
+        .where(PostRevision.post_id == post.id)
+        .order_by(PostRevision.replaced_at.desc(), PostRevision.id.desc())
+    ).all()

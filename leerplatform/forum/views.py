@@ -1,0 +1,249 @@
+"""Threads and posts: start, read, reply, edit, delete, accept an answer, recommend."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from markupsafe import Markup
+from werkzeug.wrappers import Response
+
+from leerplatform.accounts.forms import ConfirmForm
+from leerplatform.extensions import db
+from leerplatform.forum import services
+from leerplatform.forum.forms import (
+    EditOpeningPostForm,
+    EditPostForm,
+    PostingForm,
+    ReplyForm,
+    ThreadForm,
+)
+from leerplatform.forum.models import Post, Thread
+from leerplatform.permissions import (
+    can_accept_answer,
+    can_delete_post,
+    can_edit_post,
+    can_read_region,
+    can_recommend,
+    can_reply,
+    can_start_thread,
+    can_view_history,
+    require,
+)
+from leerplatform.regions.models import NATIONAL_CODE
+from leerplatform.regions.services import region_by_code
+from leerplatform.text import render_markdown
+
+bp = Blueprint("forum", __name__)
+
+
+def load_thread(thread_id: int) -> Thread:
+    """The thread, if it exists and the current user may read its region."""
+    thread = services.thread_by_id(thread_id)
+    if thread is None:
+        abort(404)
+    require(can_read_region(current_user, thread.region))
+    return thread
+
+
+def load_post(post_id: int) -> Post:
+    post = services.post_by_id(post_id)
+    if post is None:
+        abort(404)
+    require(can_read_region(current_user, post.thread.region))
+    return post
+
+
+def thread_url(thread: Thread, page: int = 1, post: Post | None = None) -> str:
+    anchor = f"bericht-{post.id}" if post is not None else None
+    return url_for(
+        "forum.show_thread", thread_id=thread.id, pagina=page if page > 1 else None, _anchor=anchor
+    )
+
+
+def post_url(post: Post) -> str:
+    return thread_url(post.thread, services.page_of_post(post), post)
+
+
+def _preview(form: PostingForm | EditPostForm | EditOpeningPostForm) -> Markup | None:
+    """The rendered body when the person asked to see it first (works without JavaScript)."""
+    if request.form.get("action") != "preview" or not form.body.data:
+        return None
+    return render_markdown(form.body.data)
+
+
+def _with_submission_key(form: PostingForm) -> PostingForm:
+    if not form.submission_key.data:
+        form.submission_key.data = services.new_submission_key()
+    return form
+
+
+@bp.route("/regio/<code>/nieuw", methods=["GET", "POST"])
+@login_required
+def new_thread(code: str) -> str | Response:
+    region = region_by_code(code)
+    if region is None:
+        abort(404)
+    require(can_start_thread(current_user, region))
+    form = _with_submission_key(ThreadForm())
+    preview = _preview(form)
+    if preview is None and form.validate_on_submit():
+        thread = services.start_thread(
+            region=region,
+            author=current_user,
+            title=form.title.data,
+            kind=form.kind.data,
+            themes=form.themes.data,
+            body=form.body.data,
+            submission_key=form.submission_key.data,
+        )
+        db.session.commit()
+        flash(_("Your message is posted. Thank you for sharing."))
+        return redirect(thread_url(thread))
+    return render_template("forum/new_thread.html", region=region, form=form, preview=preview)
+
+
+@bp.route("/landelijk/nieuw", methods=["GET", "POST"])
+@login_required
+def new_national_thread() -> str | Response:
+    return new_thread(NATIONAL_CODE)
+
+
+@bp.route("/onderwerp/<int:thread_id>")
+@login_required
+def show_thread(thread_id: int) -> str:
+    thread = load_thread(thread_id)
+    page = services.reply_page(thread, request.args.get("pagina", 1, type=int))
+    return render_template(
+        "forum/thread.html",
+        thread=thread,
+        opening=services.opening_post(thread),
+        answer=services.accepted_answer(thread),
+        page=page,
+        recommended=services.has_recommended(current_user, thread),
+        form=_with_submission_key(ReplyForm(formdata=None)),
+        confirm=ConfirmForm(),
+    )
+
+
+@bp.post("/onderwerp/<int:thread_id>/reageren")
+@login_required
+def reply_to_thread(thread_id: int) -> str | Response:
+    thread = load_thread(thread_id)
+    return _reply(thread, parent=None)
+
+
+@bp.route("/bericht/<int:post_id>/reageren", methods=["GET", "POST"])
+@login_required
+def reply_to_post(post_id: int) -> str | Response:
+    parent = load_post(post_id)
+    if parent.is_opening:
+        return redirect(thread_url(parent.thread, post=parent))
+    return _reply(parent.thread, parent=parent)
+
+
+def _reply(thread: Thread, parent: Post | None) -> str | Response:
+    require(can_reply(current_user, thread))
+    form = _with_submission_key(ReplyForm())
+    preview = _preview(form)
+    if preview is None and form.validate_on_submit():
+        post = services.reply_to(
+            thread=thread,
+            author=current_user,
+            body=form.body.data,
+            parent=parent,
+            submission_key=form.submission_key.data,
+        )
+        db.session.commit()
+        flash(_("Your reply is posted."))
+        return redirect(post_url(post))
+    return render_template(
+        "forum/reply.html", thread=thread, parent=parent, form=form, preview=preview
+    )
+
+
+@bp.route("/bericht/<int:post_id>")
+@login_required
+def show_post(post_id: int) -> Response:
+    """A post's permanent address: the thread page it is on, scrolled to it."""
+    return redirect(post_url(load_post(post_id)))
+
+
+@bp.route("/bericht/<int:post_id>/bewerken", methods=["GET", "POST"])
+@login_required
+def edit_post(post_id: int) -> str | Response:
+    post = load_post(post_id)
+    require(can_edit_post(current_user, post))
+    form_class = EditOpeningPostForm if post.is_opening else EditPostForm
+    form = form_class(data={"body": post.body_source, "title": post.thread.title})
+    preview = _preview(form)
+    if preview is None and form.validate_on_submit():
+        title = form.title.data if isinstance(form, EditOpeningPostForm) else None
+        if services.edit_post(post=post, body=form.body.data, title=title):
+            db.session.commit()
+            flash(_("Your changes are saved."))
+        return redirect(post_url(post))
+    return render_template("forum/edit_post.html", post=post, form=form, preview=preview)
+
+
+@bp.route("/bericht/<int:post_id>/verwijderen", methods=["GET", "POST"])
+@login_required
+def delete_post(post_id: int) -> str | Response:
+    post = load_post(post_id)
+    require(can_delete_post(current_user, post))
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        services.delete_post(post=post)
+        db.session.commit()
+        flash(_("Your message is deleted."))
+        return redirect(post_url(post))
+    return render_template("forum/delete_post.html", post=post, form=form)
+
+
+@bp.route("/bericht/<int:post_id>/geschiedenis")
+@login_required
+def post_history(post_id: int) -> str:
+    post = load_post(post_id)
+    require(can_view_history(current_user, post))
+    return render_template("forum/history.html", post=post, revisions=services.revisions_of(post))
+
+
+@bp.post("/bericht/<int:post_id>/antwoord")
+@login_required
+def accept_answer(post_id: int) -> Response:
+    post = load_post(post_id)
+    thread = post.thread
+    require(can_accept_answer(current_user, thread) and not post.is_opening)
+    if ConfirmForm().validate_on_submit() and not post.is_deleted:
+        services.accept_answer(thread=thread, post=post)
+        db.session.commit()
+        flash(_("This reply is now shown as the answer to the question."))
+    return redirect(post_url(post))
+
+
+@bp.post("/onderwerp/<int:thread_id>/antwoord-intrekken")
+@login_required
+def withdraw_answer(thread_id: int) -> Response:
+    thread = load_thread(thread_id)
+    require(can_accept_answer(current_user, thread))
+    if ConfirmForm().validate_on_submit():
+        services.withdraw_answer(thread=thread)
+        db.session.commit()
+        flash(_("The question no longer has an accepted answer."))
+    return redirect(thread_url(thread))
+
+
+@bp.post("/onderwerp/<int:thread_id>/werkt-ook-bij-ons")
+@login_required
+def recommend(thread_id: int) -> Response:
+    thread = load_thread(thread_id)
+    require(can_recommend(current_user, thread))
+    if ConfirmForm().validate_on_submit():
+        if request.form.get("undo"):
+            services.withdraw_recommendation(thread=thread, user=current_user)
+            flash(_("You took back that this works for you too."))
+        else:
+            services.recommend(thread=thread, user=current_user)
+            flash(_("Thank you: others now see that this works for you too."))
+        db.session.commit()
+    return redirect(thread_url(thread))
