@@ -43,7 +43,7 @@ def new_submission_key() -> str:
     return secrets.token_urlsafe(24)
 
 
-def _post_by_submission(author: User, submission_key: str | None) -> Post | None:
+def post_by_submission(author: User, submission_key: str | None) -> Post | None:
     if not submission_key:
         return None
     return db.session.scalar(
@@ -66,7 +66,7 @@ def start_thread(
 
     Caller commits.
     """
-    earlier = _post_by_submission(author, submission_key)
+    earlier = post_by_submission(author, submission_key)
     if earlier is not None:
         return earlier.thread
     now = utcnow()
@@ -108,7 +108,7 @@ def reply_to(
 
     Caller commits.
     """
-    earlier = _post_by_submission(author, submission_key)
+    earlier = post_by_submission(author, submission_key)
     if earlier is not None:
         return earlier
     if parent is not None and (parent.thread_id != thread.id or parent.is_opening):
@@ -454,4 +454,22 @@ def revisions_of(post: Post) -> Sequence[PostRevision]:
         select(PostRevision)
         .where(PostRevision.post_id == post.id)
         .order_by(PostRevision.replaced_at.desc(), PostRevision.id.desc())
+    ).all()
+
+
+def recent_threads(*, region_ids: Iterable[int], limit: int = 8) -> Sequence[Thread]:
+    """What moved lately in the given regions, for the home page."""
+    ids = list(region_ids)
+    if not ids:
+        return []
+    return db.session.scalars(
+        select(Thread)
+        .where(Thread.region_id.in_(ids))
+        .order_by(Thread.last_activity_at.desc(), Thread.id.desc())
+        .limit(limit)
+        .options(
+            joinedload(Thread.author),
+            joinedload(Thread.region),
+            selectinload(Thread.theme_links),
+        )
     ).all()

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from leerplatform.accounts.forms import ConfirmForm
@@ -72,6 +73,15 @@ def _preview(form: PostingForm | EditPostForm | EditOpeningPostForm) -> Markup |
     return render_markdown(form.body.data)
 
 
+def _earlier_submission(submission_key: str, error: IntegrityError) -> Post:
+    """The post a simultaneous copy of this submission made (a double click that raced)."""
+    db.session.rollback()
+    post = services.post_by_submission(current_user, submission_key)
+    if post is None:
+        raise error
+    return post
+
+
 def _with_submission_key(form: PostingForm) -> PostingForm:
     if not form.submission_key.data:
         form.submission_key.data = services.new_submission_key()
@@ -88,16 +98,19 @@ def new_thread(code: str) -> str | Response:
     form = _with_submission_key(ThreadForm())
     preview = _preview(form)
     if preview is None and form.validate_on_submit():
-        thread = services.start_thread(
-            region=region,
-            author=current_user,
-            title=form.title.data,
-            kind=form.kind.data,
-            themes=form.themes.data,
-            body=form.body.data,
-            submission_key=form.submission_key.data,
-        )
-        db.session.commit()
+        try:
+            thread = services.start_thread(
+                region=region,
+                author=current_user,
+                title=form.title.data,
+                kind=form.kind.data,
+                themes=form.themes.data,
+                body=form.body.data,
+                submission_key=form.submission_key.data,
+            )
+            db.session.commit()
+        except IntegrityError as error:
+            thread = _earlier_submission(form.submission_key.data, error).thread
         flash(_("Your message is posted. Thank you for sharing."))
         return redirect(thread_url(thread))
     return render_template("forum/new_thread.html", region=region, form=form, preview=preview)
@@ -147,14 +160,17 @@ def _reply(thread: Thread, parent: Post | None) -> str | Response:
     form = _with_submission_key(ReplyForm())
     preview = _preview(form)
     if preview is None and form.validate_on_submit():
-        post = services.reply_to(
-            thread=thread,
-            author=current_user,
-            body=form.body.data,
-            parent=parent,
-            submission_key=form.submission_key.data,
-        )
-        db.session.commit()
+        try:
+            post = services.reply_to(
+                thread=thread,
+                author=current_user,
+                body=form.body.data,
+                parent=parent,
+                submission_key=form.submission_key.data,
+            )
+            db.session.commit()
+        except IntegrityError as error:
+            post = _earlier_submission(form.submission_key.data, error)
         flash(_("Your reply is posted."))
         return redirect(post_url(post))
     return render_template(

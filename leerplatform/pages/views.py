@@ -12,7 +12,9 @@ from werkzeug.wrappers import Response
 from leerplatform.accounts.forms import ConfirmForm
 from leerplatform.accounts.navigation import safe_next
 from leerplatform.extensions import db
+from leerplatform.forum.services import recent_threads
 from leerplatform.pages.statements import PRIVACY_STATEMENT_VERSION
+from leerplatform.permissions import can_read_region
 from leerplatform.regions.services import all_regions, national_region
 
 bp = Blueprint("pages", __name__)
@@ -21,14 +23,19 @@ bp = Blueprint("pages", __name__)
 @bp.route("/")
 def home() -> str:
     my_regions = []
+    recent = []
     if current_user.is_authenticated:
         my_regions = sorted(
             (m.region for m in current_user.memberships),
             key=lambda r: (r.id != current_user.home_region_id, not r.is_national, r.name),
         )
+        recent = recent_threads(
+            region_ids=[r.id for r in my_regions if can_read_region(current_user, r)]
+        )
     return render_template(
         "pages/home.html",
         my_regions=my_regions,
+        recent=recent,
         regions=all_regions(),
         national=national_region(),
         form=ConfirmForm(),
