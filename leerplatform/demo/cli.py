@@ -6,6 +6,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from leerplatform.demo.forum import demo_thread_count
 from leerplatform.demo.services import DEMO_PASSWORD, load_demo
 from leerplatform.extensions import db
 
@@ -17,11 +18,20 @@ def load_command() -> None:
     """Load regions, demo accounts and demo content; running it again changes nothing."""
     if not current_app.config["DEMO_ALLOWED"]:
         raise click.ClickException("Demo-inhoud wordt nooit in productie geladen.")
+    threads_before = demo_thread_count()
     created = load_demo()
     db.session.commit()
-    if not created:
+    threads_made = demo_thread_count() - threads_before
+    if not created and not threads_made:
         click.echo("Demo-inhoud was al geladen.")
         return
-    click.echo("Demo-accounts (wachtwoord: " + DEMO_PASSWORD + "):")
-    for email in created:
+    participants = [email for email in created if email.startswith("deelnemer-")]
+    roles = [email for email in created if email not in participants]
+    if created:
+        click.echo("Demo-accounts (wachtwoord: " + DEMO_PASSWORD + "):")
+    for email in roles:
         click.echo(f"  {email}")
+    if participants:
+        click.echo(f"  en {len(participants)} deelnemers: {participants[0]} … {participants[-1]}")
+    if threads_made:
+        click.echo(f"Demo-onderwerpen: {threads_made}")

@@ -1,4 +1,4 @@
-"""Demo content: one account per role, the Amsterdam host. Later features add their part here."""
+"""Demo content: one account per role, the Amsterdam host, participants and forum threads."""
 
 from __future__ import annotations
 
@@ -27,7 +27,10 @@ def demo_email(role: str) -> str:
 
 
 def load_demo() -> list[str]:
-    """Add what is missing; return the e-mail addresses of the accounts it made. Caller commits."""
+    """Add what is missing; return the e-mail addresses of the accounts it made. Caller commits.
+
+    The role accounts come first, then the demo participants; the forum threads follow.
+    """
     import_reference_data()
     existing = set(
         db.session.scalars(select(User.email).where(User.email.like(f"%@{DEMO_DOMAIN}")))
@@ -52,4 +55,9 @@ def load_demo() -> list[str]:
             appoint_host(region=region, user=user, appointed_by=None)
         created.append(email)
     db.session.flush()
+    # Imported here: the forum demo uses this module's constants.
+    from leerplatform.demo.forum import add_demo_participants, load_forum_demo
+
+    created += add_demo_participants()
+    load_forum_demo()
     return created
