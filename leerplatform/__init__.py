@@ -19,6 +19,7 @@ from leerplatform import config as settings
 from leerplatform.accounts.cli import users_cli
 from leerplatform.accounts.models import ParticipantKind, User
 from leerplatform.accounts.views import bp as accounts_bp
+from leerplatform.actions.views import bp as actions_bp
 from leerplatform.admin.views import bp as admin_bp
 from leerplatform.demo.cli import demo_cli
 from leerplatform.extensions import babel, csrf, db, login_manager, migrate
@@ -97,7 +98,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    for blueprint in (pages_bp, accounts_bp, regions_bp, forum_bp, admin_bp):
+    for blueprint in (pages_bp, accounts_bp, regions_bp, forum_bp, actions_bp, admin_bp):
         app.register_blueprint(blueprint)
 
 

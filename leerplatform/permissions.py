@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from flask import abort
 
 if TYPE_CHECKING:
+    from leerplatform.actions.models import ActionItem
     from leerplatform.forum.models import Post, Thread
     from leerplatform.regions.models import Region
 
@@ -115,6 +116,89 @@ def can_recommend(user: Any, thread: Thread) -> bool:
         thread.kind == "goed_voorbeeld"
         and can_post_in_region(user, thread.region)
         and thread.author_id != user.id
+    )
+
+
+# Action items. Who may do what is this one table; the predicates below add what the item's
+# state allows (a merged item takes no more changes, only a regional item can be escalated).
+
+ACTION_ITEM_RULES: dict[str, frozenset[str]] = {
+    "view": frozenset({"reader"}),
+    "add_update": frozenset({"participant"}),
+    "propose": frozenset({"participant"}),
+    "create": frozenset({"host", "admin"}),
+    "decide_proposal": frozenset({"host", "admin"}),
+    "edit": frozenset({"owner", "host", "admin"}),
+    "change_status": frozenset({"owner", "host", "admin"}),
+    "link_thread": frozenset({"owner", "host", "admin"}),
+    "merge": frozenset({"host", "admin"}),
+    "escalate": frozenset({"host", "admin"}),
+}
+"""Roles: reader (may read the region), participant (may post there: verified), owner (of the
+item), host (of the region the item is in now), admin."""
+
+
+def action_roles(user: Any, region: Region, item: ActionItem | None = None) -> frozenset[str]:
+    """The roles a person has towards a region's action items, or one item."""
+    if not can_read_region(user, region):
+        return frozenset()
+    roles = {"reader"}
+    if user.is_verified:
+        roles.add("participant")
+        if item is not None and item.owner_id == user.id:
+            roles.add("owner")
+    if is_host_of(user, region):
+        roles.add("host")
+    if is_admin(user):
+        roles.add("admin")
+    return frozenset(roles)
+
+
+def action_allowed(user: Any, action: str, region: Region, item: ActionItem | None = None) -> bool:
+    return bool(ACTION_ITEM_RULES[action] & action_roles(user, region, item))
+
+
+def can_view_action_item(user: Any, item: ActionItem) -> bool:
+    return action_allowed(user, "view", item.region, item)
+
+
+def can_create_action_item(user: Any, region: Region) -> bool:
+    return action_allowed(user, "create", region)
+
+
+def can_propose_action_item(user: Any, thread: Thread) -> bool:
+    return action_allowed(user, "propose", thread.region)
+
+
+def can_decide_proposals(user: Any, region: Region) -> bool:
+    return action_allowed(user, "decide_proposal", region)
+
+
+def can_add_action_update(user: Any, item: ActionItem) -> bool:
+    return item.status != "samengevoegd" and action_allowed(user, "add_update", item.region, item)
+
+
+def can_edit_action_item(user: Any, item: ActionItem) -> bool:
+    return item.status != "samengevoegd" and action_allowed(user, "edit", item.region, item)
+
+
+def can_change_action_status(user: Any, item: ActionItem) -> bool:
+    return bool(item.next_statuses) and action_allowed(user, "change_status", item.region, item)
+
+
+def can_link_to_action_item(user: Any, item: ActionItem) -> bool:
+    return item.status != "samengevoegd" and action_allowed(user, "link_thread", item.region, item)
+
+
+def can_merge_action_item(user: Any, item: ActionItem) -> bool:
+    return item.is_active and action_allowed(user, "merge", item.region, item)
+
+
+def can_escalate_action_item(user: Any, item: ActionItem) -> bool:
+    return (
+        item.is_active
+        and not item.region.is_national
+        and action_allowed(user, "escalate", item.region, item)
     )
 
 

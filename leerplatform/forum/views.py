@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from leerplatform.accounts.forms import ConfirmForm
+from leerplatform.actions.services import links_for_thread
 from leerplatform.extensions import db
 from leerplatform.forum import services
 from leerplatform.forum.forms import (
@@ -134,6 +135,7 @@ def show_thread(thread_id: int) -> str:
         answer=services.accepted_answer(thread),
         page=page,
         recommended=services.has_recommended(current_user, thread),
+        action_links=links_for_thread(thread),
         form=_with_submission_key(ReplyForm(formdata=None)),
         confirm=ConfirmForm(),
     )
