@@ -49,9 +49,15 @@ def body_field(label: Any = None) -> TextAreaField:
     )
 
 
+def strip_text(value: str | None) -> str | None:
+    """Spaces around a title are not part of it: "   Hoi   " is three characters."""
+    return value.strip() if isinstance(value, str) else value
+
+
 def title_field() -> StringField:
     return StringField(
         _l("Title"),
+        filters=[strip_text],
         description=_l("Say in a few words what it is about."),
         validators=[
             DataRequired(message=_l("Write a title.")),

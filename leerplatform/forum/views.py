@@ -20,7 +20,7 @@ from leerplatform.forum.forms import (
     ReplyForm,
     ThreadForm,
 )
-from leerplatform.forum.models import Post, Thread
+from leerplatform.forum.models import Post, Thread, ThreadKind
 from leerplatform.permissions import (
     can_accept_answer,
     can_delete_post,
@@ -134,7 +134,10 @@ def show_thread(thread_id: int) -> str:
         opening=services.opening_post(thread),
         answer=services.accepted_answer(thread),
         page=page,
-        recommended=services.has_recommended(current_user, thread),
+        recommended=(
+            thread.kind == ThreadKind.GOED_VOORBEELD
+            and services.has_recommended(current_user, thread)
+        ),
         action_links=links_for_thread(thread),
         form=_with_submission_key(ReplyForm(formdata=None)),
         confirm=ConfirmForm(),
