@@ -47,7 +47,7 @@ from leerplatform.forum.services import (
 )
 from leerplatform.regions.services import region_by_code
 from leerplatform.text import MAX_SOURCE_LENGTH, render_markdown
-from tests.conftest import Auth, post_form
+from tests.conftest import Auth, csrf_token, post_form
 from tests.factories import make_user
 
 pytestmark = pytest.mark.usefixtures("regions")
@@ -996,6 +996,28 @@ def test_a_deleted_reply_leaves_a_placeholder_and_its_replies_stay(
         post = db.session.get(Post, parent)
         assert (post.body_source, post.body_html) == ("", "")
         assert post.deleted_at is not None
+
+
+def test_a_reply_written_while_its_parent_was_deleted_is_kept_under_the_placeholder(
+    app: Flask, people: People
+) -> None:
+    thread_id = start(app, people.anna)
+    parent = reply(app, thread_id, people.bram, "Een vraag van Bram.")
+    carla = client_of(app, people.carla)
+    token_page = f"/bericht/{parent}/reageren"
+    form_token = csrf_token(carla, token_page)
+    post_form(client_of(app, people.bram), f"/bericht/{parent}/verwijderen", {})
+
+    assert carla.get(token_page).status_code == 302, "no new reply to a deleted post is offered"
+    sent = carla.post(
+        token_page,
+        data={"csrf_token": form_token, "body": "Mijn antwoord op de vraag.", "action": "post"},
+    )
+
+    assert sent.status_code == 302
+    shown = replies_on(html(carla.get(f"/onderwerp/{thread_id}")))
+    assert (shown[0].id, shown[0].indent) == (parent, 1)
+    assert "Mijn antwoord op de vraag." in shown[1].text
 
 
 # --- 7. accepted answer ---------------------------------------------------------------------

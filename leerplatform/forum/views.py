@@ -155,7 +155,9 @@ def reply_to_thread(thread_id: int) -> str | Response:
 @login_required
 def reply_to_post(post_id: int) -> str | Response:
     parent = load_post(post_id)
-    if parent.is_opening:
+    # A reply already written to a post deleted meanwhile is kept, under its placeholder; a new
+    # reply to a deleted post is not offered.
+    if parent.is_opening or (parent.is_deleted and request.method == "GET"):
         return redirect(thread_url(parent.thread, post=parent))
     return _reply(parent.thread, parent=parent)
 
@@ -210,15 +212,22 @@ def edit_post(post_id: int) -> str | Response:
 @bp.route("/bericht/<int:post_id>/verwijderen", methods=["GET", "POST"])
 @login_required
 def delete_post(post_id: int) -> str | Response:
-    post = load_post(post_id)
+    """Authors may take their words back even where they can no longer read (a region that
+    became members-only, or one they left)."""
+    post = services.post_by_id(post_id)
+    if post is None:
+        abort(404)
     require(can_delete_post(current_user, post))
+    readable = can_read_region(current_user, post.thread.region)
     form = ConfirmForm()
     if form.validate_on_submit():
         services.delete_post(post=post)
         db.session.commit()
         flash(_("Your message is deleted."))
-        return redirect(post_url(post))
-    return render_template("forum/delete_post.html", post=post, form=form)
+        if readable:
+            return redirect(post_url(post))
+        return redirect(url_for("pages.home"))
+    return render_template("forum/delete_post.html", post=post, form=form, readable=readable)
 
 
 @bp.route("/bericht/<int:post_id>/geschiedenis")
