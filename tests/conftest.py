@@ -36,6 +36,17 @@ def _worker_suffix() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2id at its cheapest settings: still a real argon2id hash, checked the real way, but
+    a login costs milliseconds instead of a quarter second. Production keeps the defaults."""
+    from argon2 import PasswordHasher, profiles
+
+    from leerplatform.accounts import passwords
+
+    monkeypatch.setattr(passwords, "_hasher", PasswordHasher.from_parameters(profiles.CHEAPEST))
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     base = os.environ.get("TEST_DATABASE_URL")

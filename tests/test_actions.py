@@ -200,3 +200,46 @@ def test_the_monitor_and_its_csv_load(
     csv = client.get("/knelpuntenmonitor?format=csv")
     assert csv.mimetype == "text/csv"
     assert "Amsterdam" in csv.get_data(as_text=True)
+
+
+def test_a_thread_from_a_members_only_region_stays_hidden_on_the_item_page(
+    app: Flask, regions: None, client: FlaskClient, auth: Auth
+) -> None:
+    from leerplatform.accounts.models import User
+    from leerplatform.actions import services as actions
+
+    _world(app)
+    with app.app_context():
+        closed = region_by_code("5513")
+        closed.members_only = True
+        insider = make_user(email="binnen@example.nl", region_code="5513")
+        secret = forum.start_thread(
+            region=closed,
+            author=insider,
+            title="Besloten knelpunt over vervoer",
+            kind="knelpunt",
+            themes=["vervoer"],
+            body="Alleen voor leden.",
+        )
+        host = db.session.scalar(select(User).where(User.email == HOST))
+        item = actions.create_item(
+            region=region_by_code("5515"),
+            author=host,
+            title="Vervoer in de regio",
+            description="Samen oplossen.",
+            themes=["vervoer"],
+            threads=[secret],
+        )
+        actions.link_thread(item=item, thread=secret, author=host)
+        db.session.commit()
+        item_id = item.id
+
+    auth.login(PARENT)
+    page = client.get(f"/actiepunt/{item_id}").get_data(as_text=True)
+    assert "Besloten knelpunt over vervoer" not in page
+    assert "1 gekoppeld onderwerp staat in een besloten regio." in page
+    auth.logout()
+    auth.login("binnen@example.nl")
+    assert "Besloten knelpunt over vervoer" in client.get(f"/actiepunt/{item_id}").get_data(
+        as_text=True
+    )

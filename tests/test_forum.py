@@ -20,12 +20,10 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from argon2 import PasswordHasher, profiles
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, insert, select, update
 
-from leerplatform.accounts import passwords
 from leerplatform.accounts.models import ParticipantKind, User
 from leerplatform.clock import utcnow
 from leerplatform.extensions import db
@@ -90,12 +88,6 @@ class People:
     """The host of Amsterdam."""
     olaf: Person
     """A parent from Kennemerland: not a member of Amsterdam."""
-
-
-@pytest.fixture(autouse=True)
-def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Argon2 at its cheapest: logging in is tested elsewhere, here it would cost most time."""
-    monkeypatch.setattr(passwords, "_hasher", PasswordHasher.from_parameters(profiles.CHEAPEST))
 
 
 @pytest.fixture

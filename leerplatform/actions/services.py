@@ -506,7 +506,7 @@ def timeline(item: ActionItem) -> Sequence[ActionItemUpdate]:
         .order_by(ActionItemUpdate.created_at, ActionItemUpdate.id)
         .options(
             joinedload(ActionItemUpdate.author),
-            joinedload(ActionItemUpdate.thread),
+            joinedload(ActionItemUpdate.thread).joinedload(Thread.region),
             joinedload(ActionItemUpdate.other_item),
         )
     ).all()
@@ -533,7 +533,7 @@ def links_for_thread(thread: Thread) -> Sequence[ActionItemLink]:
         .join(ActionItemLink.action_item)
         .where(ActionItemLink.thread_id == thread.id)
         .order_by(resolved_first, ActionItem.last_activity_at.desc())
-        .options(joinedload(ActionItemLink.action_item))
+        .options(joinedload(ActionItemLink.action_item).joinedload(ActionItem.region))
     ).all()
 
 
