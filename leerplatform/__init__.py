@@ -6,9 +6,10 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, current_app, has_request_context, render_template, request, session
+from flask import Flask, current_app, g, has_request_context, render_template, request, session
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -23,6 +24,9 @@ from leerplatform.actions.views import bp as actions_bp
 from leerplatform.admin.views import bp as admin_bp
 from leerplatform.demo.cli import demo_cli
 from leerplatform.extensions import babel, csrf, db, login_manager, migrate
+from leerplatform.following.cli import digest_cli
+from leerplatform.following.services import unread_count
+from leerplatform.following.views import bp as following_bp
 from leerplatform.forum.views import bp as forum_bp
 from leerplatform.outbox.cli import outbox_cli
 from leerplatform.pages.views import bp as pages_bp
@@ -98,7 +102,15 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    for blueprint in (pages_bp, accounts_bp, regions_bp, forum_bp, actions_bp, admin_bp):
+    for blueprint in (
+        pages_bp,
+        accounts_bp,
+        regions_bp,
+        forum_bp,
+        actions_bp,
+        following_bp,
+        admin_bp,
+    ):
         app.register_blueprint(blueprint)
 
 
@@ -122,11 +134,21 @@ def register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def page_context() -> dict[str, Any]:
         return {
+            "unread_notifications": _unread_notifications,
             "current_locale": str(get_locale() or "nl"),
             "request_path": request.full_path.rstrip("?") if has_request_context() else "/",
         }
 
 
+def _unread_notifications() -> int:
+    """The number in the header: one query, only on pages that show it."""
+    if not current_user.is_authenticated:
+        return 0
+    if "unread" not in g:
+        g.unread = unread_count(current_user)
+    return int(g.unread)
+
+
 def register_commands(app: Flask) -> None:
-    for group in (users_cli, regions_cli, outbox_cli, demo_cli):
+    for group in (users_cli, regions_cli, outbox_cli, digest_cli, demo_cli):
         app.cli.add_command(group)

@@ -7,17 +7,28 @@ from datetime import datetime, timedelta
 
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from markupsafe import escape
 from sqlalchemy import func, select
 
 from leerplatform import create_app
 from leerplatform.accounts.models import User
+from leerplatform.actions import services as actions
+from leerplatform.actions.models import (
+    ActionItem,
+    ActionItemLink,
+    ActionItemUpdate,
+    ActionProposal,
+    ActionStatus,
+    LinkRole,
+)
 from leerplatform.clock import utcnow
+from leerplatform.demo.actions import load_actions_demo
 from leerplatform.demo.forum import PARTICIPANTS, load_forum_demo
 from leerplatform.demo.services import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_email, load_demo
 from leerplatform.extensions import db
 from leerplatform.forum.models import Post, Recommendation, Theme, Thread, ThreadKind, ThreadTheme
 from leerplatform.regions.models import Region
-from leerplatform.regions.services import region_by_code
+from leerplatform.regions.services import all_regions, region_by_code
 from tests.conftest import Auth
 
 
@@ -30,6 +41,7 @@ def test_demo_loads_once(
     assert "ouder@demo.leerplatform.nl" in first.output
     assert "deelnemer-01@demo.leerplatform.nl" in first.output
     assert "Demo-onderwerpen:" in first.output
+    assert "Demo-actiepunten:" in first.output
 
     for role in [role for role, *_ in DEMO_ACCOUNTS] + ["deelnemer-01"]:
         response = auth.login(demo_email(role), DEMO_PASSWORD)
@@ -40,7 +52,30 @@ def test_demo_loads_once(
 
     with app.app_context():
         hosts = [user.email for user in region_by_code("5515").hosts]
+        resolved = db.session.scalars(
+            select(ActionItem)
+            .where(ActionItem.status == ActionStatus.OPGELOST.value)
+            .order_by(ActionItem.id)
+        ).first()
+        assert resolved is not None
+        linked = db.session.scalars(
+            select(ActionItemLink.thread_id).where(ActionItemLink.action_item_id == resolved.id)
+        ).first()
+        proposed = [p.thread.title for p in actions.open_proposals(region_by_code("5515"))]
     assert hosts == ["gastheer@demo.leerplatform.nl"]
+
+    # The demo host sees what participants proposed, and a solved bottleneck says so.
+    auth.login(demo_email("gastheer"), DEMO_PASSWORD)
+    board = client.get("/regio/5515/actiepunten").get_data(as_text=True)
+    assert proposed
+    assert all(str(escape(title)) in board for title in proposed)
+    thread_page = client.get(f"/onderwerp/{linked}").get_data(as_text=True)
+    assert "Opgelost" in thread_page
+    assert "zie actiepunt" in thread_page
+    assert f"/actiepunt/{resolved.id}" in thread_page
+    assert client.get(f"/actiepunt/{resolved.id}").status_code == 200
+    assert client.get("/knelpuntenmonitor").status_code == 200
+    auth.logout()
 
     second = runner.invoke(args=["demo", "load"])
     assert second.exit_code == 0
@@ -56,6 +91,10 @@ def _counts() -> dict[str, int]:
         "threads": count(Thread),
         "posts": count(Post),
         "recommendations": count(Recommendation),
+        "action_items": count(ActionItem),
+        "action_updates": count(ActionItemUpdate),
+        "action_links": count(ActionItemLink),
+        "action_proposals": count(ActionProposal),
     }
 
 
@@ -144,10 +183,88 @@ def test_demo_forum_has_a_bit_of_everything(app: Flask) -> None:
         assert all(t.last_activity_at == latest[t.id] for t in threads)
         assert min(t.created_at for t in threads) < now - timedelta(days=240)
 
+        _check_demo_action_items()
+
         assert load_demo() == []
         assert load_forum_demo() == 0
+        assert load_actions_demo() == 0
         db.session.commit()
         assert _counts() == before
+
+
+def _check_demo_action_items() -> None:
+    """Action items in every status, with timelines that hang together."""
+    now, today = utcnow(), utcnow().date()
+    items = db.session.scalars(select(ActionItem).order_by(ActionItem.id)).all()
+    assert 40 <= len(items) <= 60
+    assert all(item.is_demo for item in items)
+    statuses = Counter(item.status for item in items)
+    assert set(statuses) == {status.value for status in ActionStatus}
+
+    amsterdam, national = region_by_code("5515"), region_by_code("landelijk")
+    host = amsterdam.hosts[0]
+    home = {item.origin_region_id or item.region_id for item in items}
+    assert len(home) >= 20
+    assert any(item.region_id == national.id and not item.origin_region_id for item in items)
+
+    for item in items:
+        if item.status == ActionStatus.OPGELOST.value:
+            assert item.resolution_source
+            assert item.resolution_days == (item.resolved_at - item.created_at).days
+        else:
+            assert item.resolved_at is None
+            assert item.resolution_days is None
+        if item.status == ActionStatus.NIET_HAALBAAR.value:
+            assert item.status_reason
+        if item.status == ActionStatus.SAMENGEVOEGD.value:
+            assert item.status_reason
+            assert item.merged_into.status != ActionStatus.SAMENGEVOEGD.value
+
+    escalated = [item for item in items if item.origin_region_id is not None]
+    assert escalated
+    assert all(item.region_id == national.id for item in escalated)
+    assert {"vervoer", "hulpmiddelen"} & {t.value for item in escalated for t in item.themes}
+    assert any(item.origin_region_id == amsterdam.id for item in escalated)
+
+    assert any(item.status == "open" and item.is_overdue(today) for item in items)
+    assert sum(item.is_overdue(today) for item in items) >= 3
+    counts = actions.board_counts(amsterdam)
+    assert counts.active >= 4
+    assert counts.overdue >= 1
+    assert sum(item.owner_id == host.id and item.is_active for item in items) >= 3
+
+    proposals = actions.open_proposals(amsterdam)
+    assert len(proposals) >= 2
+    linked = set(db.session.scalars(select(ActionItemLink.thread_id)))
+    assert all(p.proposed_by_id != host.id and p.thread_id not in linked for p in proposals)
+
+    entries = db.session.scalars(
+        select(ActionItemUpdate).order_by(ActionItemUpdate.created_at, ActionItemUpdate.id)
+    ).all()
+    by_item: dict[int, list[ActionItemUpdate]] = {}
+    for entry in entries:
+        by_item.setdefault(entry.action_item_id, []).append(entry)
+    for item in items:
+        timeline = by_item[item.id]
+        assert timeline[0].kind == "aangemaakt"
+        assert item.update_count == len(timeline)
+        assert item.last_activity_at == timeline[-1].created_at
+        assert item.created_at <= timeline[0].created_at
+        assert timeline[-1].created_at <= now
+    assert len({entry.author_id for entry in entries if entry.kind == "voortgang"}) >= 15
+    assert max(item.update_count for item in items) >= 8
+    assert max(i.created_at for i in items) - min(i.created_at for i in items) > timedelta(days=200)
+
+    links = db.session.scalars(select(ActionItemLink)).all()
+    assert sum(link.role == LinkRole.OPLOSSING.value for link in links) >= 20
+    assert all(link.created_at >= link.thread.created_at for link in links)
+    sources = {link.action_item_id for link in links if link.role == LinkRole.KNELPUNT.value}
+    assert all(item.id in sources for item in items if item.is_active)
+
+    start, end = actions.default_period()
+    report = actions.monitor(start=start, end=end, regions=all_regions())
+    assert sum(row.median_days is not None for row in report.by_theme) >= 4
+    assert len({row.region.id for row in report.rows if row.items}) >= 15
 
 
 def test_demo_content_is_never_loaded_in_production(schema: str) -> None:

@@ -66,6 +66,12 @@ class User(UserMixin, db.Model):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    email_frequency: Mapped[str] = mapped_column(
+        String(10), default="dagelijks", server_default="dagelijks"
+    )
+    """E-mail about what one follows: 'direct' (per event), 'dagelijks' (a digest) or 'nooit'."""
+    feed_key: Mapped[str | None] = mapped_column(String(64))
+    """Part of the personal feed addresses; a new key revokes the old addresses."""
 
     home_region: Mapped[Region | None] = relationship()
     memberships: Mapped[list[RegionMembership]] = relationship(

@@ -30,6 +30,8 @@ from leerplatform.actions.models import (
 )
 from leerplatform.clock import utcnow
 from leerplatform.extensions import db
+from leerplatform.following import services as following
+from leerplatform.following.models import NotificationKind
 from leerplatform.forum.models import Post, Theme, Thread, ThreadKind, ThreadTheme
 from leerplatform.regions.models import NATIONAL_CODE, Region, RegionHost
 from leerplatform.text import render_markdown
@@ -184,6 +186,7 @@ def create_item(
     if proposal is not None:
         _decide(proposal, decided_by=author, outcome="aangenomen", item=item)
     db.session.flush()
+    following.on_new_action_item(item=item, actor=author)
     return item
 
 
@@ -204,6 +207,10 @@ def add_update(
         at=now,
     )
     _touch(item, now)
+    following.auto_follow(author, item=item)
+    following.on_action_update(
+        item=item, entry=entry, actor=author, kind=NotificationKind.VOORTGANG
+    )
     return entry
 
 
@@ -238,6 +245,8 @@ def edit_item(
     if (owner.id if owner else None) != item.owner_id:
         changed.append("eigenaar")
         item.owner = owner
+        if owner is not None:
+            following.auto_follow(owner, item=item)
     if target_date != item.target_date:
         changed.append("streefdatum")
         item.target_date = target_date
@@ -296,6 +305,12 @@ def change_status(
     item.update_count += 1
     item.last_activity_at = now
     db.session.flush()
+    following.on_action_update(
+        item=item,
+        entry=entry,
+        actor=author,
+        kind=NotificationKind.OPGELOST if new is ActionStatus.OPGELOST else NotificationKind.STATUS,
+    )
     return entry
 
 
@@ -449,6 +464,7 @@ def propose(*, thread: Thread, user: User, note: str) -> tuple[ActionProposal, b
     )
     db.session.add(proposal)
     db.session.flush()
+    following.auto_follow(user, thread=thread)
     return proposal, True
 
 
@@ -465,6 +481,8 @@ def _decide(
     proposal.outcome = outcome
     proposal.decision_note = note
     proposal.action_item_id = item.id if item is not None else None
+    if item is not None and proposal.proposed_by is not None:
+        following.auto_follow(proposal.proposed_by, item=item)
 
 
 def accept_proposals_for(*, thread: Thread, item: ActionItem, host: User) -> None:

@@ -29,6 +29,7 @@ from leerplatform.actions.forms import (
 )
 from leerplatform.actions.models import STATUS_LABELS, ActionItem, ActionStatus
 from leerplatform.extensions import db
+from leerplatform.following.services import follow_level
 from leerplatform.forum.models import THEME_LABELS, Theme, Thread
 from leerplatform.forum.services import new_submission_key, thread_by_id
 from leerplatform.permissions import (
@@ -199,6 +200,7 @@ def _render_item(item: ActionItem, *, update_form: UpdateForm, status: int = 200
             update_form=update_form,
             status_form=status_form,
             today=services.today(),
+            follow=follow_level(current_user, item=item),
         ),
         status,
     )
@@ -292,7 +294,16 @@ def change_status(item_id: int) -> str | Response:
     if request.method == "GET" and request.args.get("naar") in {s.value for s in ActionStatus}:
         form.status.data = request.args["naar"]
     conflict = None
-    if form.validate_on_submit():
+    if request.method == "POST" and _version(form) not in (None, item.version):
+        # Changed by someone else since this form was opened: say so before judging the
+        # choice, which may no longer be offered from the new status.
+        conflict = item
+        form = StatusForm(
+            formdata=None,
+            current=item.status_enum,
+            data={"version": item.version, "note": request.form.get("note", "")},
+        )
+    elif form.validate_on_submit():
         try:
             services.change_status(
                 item=item,
@@ -523,7 +534,9 @@ def _board(region: Region) -> str:
 @bp.route("/knelpuntenmonitor")
 @login_required
 def monitor() -> str | Response:
-    regions = [region for region in all_regions() if can_read_region(current_user, region)]
+    national = region_by_code(NATIONAL_CODE)
+    spaces = [*all_regions(), *([national] if national is not None else [])]
+    regions = [region for region in spaces if can_read_region(current_user, region)]
     form = MonitorForm(request.args)
     form.regio.choices = [("", _("All regions"))] + [
         (r.code, _("National space") if r.is_national else r.name) for r in regions

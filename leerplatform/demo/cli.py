@@ -6,6 +6,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from leerplatform.demo.actions import demo_action_count
 from leerplatform.demo.forum import demo_thread_count
 from leerplatform.demo.services import DEMO_PASSWORD, load_demo
 from leerplatform.extensions import db
@@ -18,11 +19,12 @@ def load_command() -> None:
     """Load regions, demo accounts and demo content; running it again changes nothing."""
     if not current_app.config["DEMO_ALLOWED"]:
         raise click.ClickException("Demo-inhoud wordt nooit in productie geladen.")
-    threads_before = demo_thread_count()
+    threads_before, items_before = demo_thread_count(), demo_action_count()
     created = load_demo()
     db.session.commit()
     threads_made = demo_thread_count() - threads_before
-    if not created and not threads_made:
+    items_made = demo_action_count() - items_before
+    if not created and not threads_made and not items_made:
         click.echo("Demo-inhoud was al geladen.")
         return
     participants = [email for email in created if email.startswith("deelnemer-")]
@@ -35,3 +37,5 @@ def load_command() -> None:
         click.echo(f"  en {len(participants)} deelnemers: {participants[0]} … {participants[-1]}")
     if threads_made:
         click.echo(f"Demo-onderwerpen: {threads_made}")
+    if items_made:
+        click.echo(f"Demo-actiepunten: {items_made}")

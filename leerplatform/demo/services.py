@@ -1,11 +1,15 @@
-"""Demo content: one account per role, the Amsterdam host, participants and forum threads."""
+"""Demo content: one account per role, the Amsterdam host, participants, forum threads and
+action items."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import timedelta
+
+from sqlalchemy import select, update
 
 from leerplatform.accounts.models import ParticipantKind, User
 from leerplatform.accounts.services import create_user, record_consent
+from leerplatform.clock import utcnow
 from leerplatform.extensions import db
 from leerplatform.regions.services import appoint_host, import_reference_data, region_by_code
 
@@ -29,7 +33,8 @@ def demo_email(role: str) -> str:
 def load_demo() -> list[str]:
     """Add what is missing; return the e-mail addresses of the accounts it made. Caller commits.
 
-    The role accounts come first, then the demo participants; the forum threads follow.
+    The role accounts come first, then the demo participants; the forum threads and the action
+    items made of them follow.
     """
     import_reference_data()
     existing = set(
@@ -56,8 +61,58 @@ def load_demo() -> list[str]:
         created.append(email)
     db.session.flush()
     # Imported here: the forum demo uses this module's constants.
+    from leerplatform.demo.actions import load_actions_demo
     from leerplatform.demo.forum import add_demo_participants, load_forum_demo
 
     created += add_demo_participants()
     load_forum_demo()
+    load_actions_demo()
+    settle_demo_notifications()
     return created
+
+
+def settle_demo_notifications(read_after_days: int = 3) -> None:
+    """Date the demo's notifications at the post or step they are about, and mark all but the
+    last few days read, as if the demo people had been reading along. No e-mail goes out for
+    them. Caller commits."""
+    from leerplatform.actions.models import ActionItem, ActionItemUpdate
+    from leerplatform.following.models import Notification
+    from leerplatform.forum.models import Post
+
+    pending = Notification.mail_state.in_(["direct", "digest"])
+    moments = [
+        (
+            Notification.post_id.is_not(None),
+            select(Post.created_at).where(Post.id == Notification.post_id),
+        ),
+        (
+            Notification.update_id.is_not(None),
+            select(ActionItemUpdate.created_at).where(
+                ActionItemUpdate.id == Notification.update_id
+            ),
+        ),
+        (
+            Notification.update_id.is_(None) & Notification.action_item_id.is_not(None),
+            select(ActionItem.created_at).where(ActionItem.id == Notification.action_item_id),
+        ),
+    ]
+    for about, moment in moments:
+        db.session.execute(
+            update(Notification)
+            .where(pending, about)
+            .values(created_at=moment.scalar_subquery())
+            .execution_options(synchronize_session=False)
+        )
+    db.session.execute(
+        update(Notification)
+        .where(pending, Notification.created_at < utcnow() - timedelta(days=read_after_days))
+        .values(read_at=Notification.created_at)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        update(Notification)
+        .where(pending)
+        .values(mail_state="geen")
+        .execution_options(synchronize_session=False)
+    )
+    db.session.flush()

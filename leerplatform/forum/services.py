@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from leerplatform.clock import utcnow
 from leerplatform.extensions import db
+from leerplatform.following import services as following
 from leerplatform.forum.models import (
     Post,
     PostRevision,
@@ -93,6 +94,7 @@ def start_thread(
         )
     )
     db.session.flush()
+    following.on_new_thread(thread=thread, actor=author)
     return thread
 
 
@@ -135,6 +137,7 @@ def reply_to(
     )
     db.session.flush()
     db.session.refresh(thread, ["reply_count", "last_activity_at"])
+    following.on_reply(post=post, thread=thread, actor=author)
     return post
 
 

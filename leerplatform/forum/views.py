@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from leerplatform.accounts.forms import ConfirmForm
 from leerplatform.actions.services import links_for_thread
 from leerplatform.extensions import db
+from leerplatform.following.services import follow_level
 from leerplatform.forum import services
 from leerplatform.forum.forms import (
     EditOpeningPostForm,
@@ -139,6 +140,7 @@ def show_thread(thread_id: int) -> str:
             and services.has_recommended(current_user, thread)
         ),
         action_links=links_for_thread(thread),
+        follow=follow_level(current_user, thread=thread),
         form=_with_submission_key(ReplyForm(formdata=None)),
         confirm=ConfirmForm(),
     )

@@ -5,22 +5,28 @@ from __future__ import annotations
 import time
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from leerplatform.clock import utcnow
 from leerplatform.extensions import db
+from leerplatform.following.mail import queue_event_mails
 from leerplatform.outbox.services import deliver_message, due_messages, transport
 
 outbox_cli = AppGroup("outbox", help="E-mail outbox.")
 
 
 def deliver_due(*, limit: int) -> tuple[int, int]:
-    """Deliver up to ``limit`` due messages, one transaction each; return (sent, failed tries).
+    """Queue the e-mails of new notifications, then deliver up to ``limit`` due messages, one
+    transaction each; return (sent, failed tries).
 
     One message per transaction: its row stays locked (PostgreSQL) until its outcome is stored,
     so a second worker never sends it too, and a crash loses at most that one outcome.
     """
     send = transport()
+    with current_app.test_request_context("/"):
+        queue_event_mails(limit=limit)
+        db.session.commit()
     sent = failed = 0
     for _ in range(limit):
         batch = due_messages(now=utcnow(), limit=1)

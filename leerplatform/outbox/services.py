@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import smtplib
 import uuid
 from collections.abc import Callable
@@ -19,7 +20,14 @@ from leerplatform.extensions import db
 from leerplatform.outbox.models import OutboxMessage
 
 
-def queue_mail(*, to: str, subject: str, template: str, **context: Any) -> OutboxMessage:
+def queue_mail(
+    *,
+    to: str,
+    subject: str,
+    template: str,
+    headers: dict[str, str] | None = None,
+    **context: Any,
+) -> OutboxMessage:
     """Render ``templates/mail/<template>.txt`` (and ``.html`` if present) into the outbox.
 
     Caller commits: the mail is sent only if the change that causes it is stored.
@@ -33,6 +41,7 @@ def queue_mail(*, to: str, subject: str, template: str, **context: Any) -> Outbo
         subject=subject,
         body_text=text,
         body_html=html,
+        headers=json.dumps(headers) if headers else None,
     )
     db.session.add(message)
     db.session.flush()
@@ -47,6 +56,8 @@ def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
     email["Message-ID"] = message.message_id
     email["Date"] = formatdate(message.created_at.timestamp(), localtime=False)
     email["Auto-Submitted"] = "auto-generated"
+    for name, value in json.loads(message.headers or "{}").items():
+        email[name] = value
     email.set_content(message.body_text)
     if message.body_html:
         email.add_alternative(message.body_html, subtype="html")

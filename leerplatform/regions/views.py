@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from leerplatform.accounts.forms import ConfirmForm
 from leerplatform.extensions import db
+from leerplatform.following.services import follow_level
 from leerplatform.forum.forms import RegionSettingsForm
 from leerplatform.forum.models import THEME_LABELS, THREAD_KIND_LABELS
 from leerplatform.forum.services import (
@@ -83,6 +84,7 @@ def _show(region: Region) -> str:
             else None
         ),
         recommended=most_recommended(region=region) if readable else [],
+        follow=follow_level(current_user, region=region) if readable else None,
         kind_labels=THREAD_KIND_LABELS,
         theme_labels=THEME_LABELS,
         settings_form=RegionSettingsForm(formdata=None, members_only=region.members_only),
