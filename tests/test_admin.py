@@ -162,3 +162,55 @@ def test_bad_municipalities_are_refused_at_the_field(
         assert (
             db.session.scalar(select(Municipality).where(Municipality.cbs_code == "1234")) is None
         )
+
+
+def test_an_admin_sees_failed_e_mails_and_sends_them_again(
+    app: Flask, admin: Auth, client: FlaskClient
+) -> None:
+    from leerplatform.outbox.models import OutboxMessage
+
+    with app.app_context():
+        db.session.add_all(
+            [
+                OutboxMessage(
+                    message_id=f"<m{n}@example.nl>",
+                    to_address=f"ouder{n}@example.nl",
+                    subject=f"Nieuwe reactie {n}",
+                    body_text="…",
+                    status=status,
+                    attempts=8 if status == "failed" else 1,
+                    last_error="ConnectionRefusedError: [Errno 111]"
+                    if status == "failed"
+                    else None,
+                )
+                for n, status in enumerate(["failed", "failed", "sent", "pending"])
+            ]
+        )
+        db.session.commit()
+    page = client.get("/beheer/e-mail").get_data(as_text=True)
+    assert "ouder0@example.nl" in page
+    assert "ConnectionRefusedError" in page
+    assert "ouder2@example.nl" not in page  # sent mail is not listed
+    with app.app_context():
+        first = db.session.scalar(
+            select(OutboxMessage).where(OutboxMessage.to_address.like("ouder0%"))
+        )
+    post_form(
+        client, "/beheer/e-mail/opnieuw", {"bericht": str(first.id)}, token_page="/beheer/e-mail"
+    )
+    with app.app_context():
+        statuses = dict(
+            db.session.execute(select(OutboxMessage.to_address, OutboxMessage.status)).all()
+        )
+    assert statuses["ouder0@example.nl"] == "pending"
+    assert statuses["ouder1@example.nl"] == "failed"
+    post_form(client, "/beheer/e-mail/opnieuw", {}, token_page="/beheer/e-mail")
+    with app.app_context():
+        assert (
+            db.session.scalar(
+                select(db.func.count())
+                .select_from(OutboxMessage)
+                .where(OutboxMessage.status == "failed")
+            )
+            == 0
+        )

@@ -1,9 +1,10 @@
-"""Admin pages: regions and their hosts, municipalities."""
+"""Admin pages: regions and their hosts, municipalities, the e-mail outbox."""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -12,6 +13,7 @@ from leerplatform.accounts.models import User
 from leerplatform.accounts.services import user_by_email
 from leerplatform.admin.forms import AppointHostForm, MunicipalityForm, RegionForm
 from leerplatform.extensions import db
+from leerplatform.outbox.services import failed_messages, outbox_counts, retry_failed
 from leerplatform.permissions import can_administer, require
 from leerplatform.regions.models import Municipality, Region
 from leerplatform.regions.services import (
@@ -157,3 +159,28 @@ def municipality(municipality_id: int | None) -> str | Response:
             flash(_("%(name)s is saved.", name=saved.name))
             return redirect(url_for("admin.municipalities"))
     return render_template("admin/municipality.html", form=form, municipality=current)
+
+
+@bp.route("/e-mail")
+def mail() -> str:
+    """The outbox: what waits, what went out, and what failed after every try."""
+    return render_template(
+        "admin/mail.html",
+        counts=outbox_counts(),
+        failed=failed_messages(),
+        form=ConfirmForm(),
+    )
+
+
+@bp.post("/e-mail/opnieuw")
+def retry_mail() -> Response:
+    if ConfirmForm().validate_on_submit():
+        message_id = request.form.get("bericht", type=int)
+        number = retry_failed(message_id)
+        db.session.commit()
+        flash(
+            ngettext(
+                "%(num)d e-mail will be sent again.", "%(num)d e-mails will be sent again.", number
+            )
+        )
+    return redirect(url_for("admin.mail"))

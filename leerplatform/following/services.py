@@ -508,3 +508,32 @@ def followers_count(**target: Any) -> int:
         )
         or 0
     )
+
+
+def followed_action_items(user: User, limit: int = 6) -> Sequence[ActionItem]:
+    """The action items this person follows, latest activity first: for the home page."""
+    from leerplatform.actions.models import ActionItem
+
+    return db.session.scalars(
+        select(ActionItem)
+        .join(Follow, Follow.action_item_id == ActionItem.id)
+        .where(Follow.user_id == user.id, Follow.level != FollowLevel.GEDEMPT.value)
+        .order_by(ActionItem.last_activity_at.desc(), ActionItem.id.desc())
+        .limit(limit)
+        .options(
+            joinedload(ActionItem.owner),
+            joinedload(ActionItem.region),
+            selectinload(ActionItem.theme_links),
+        )
+    ).all()
+
+
+def latest_unread(user: User, limit: int = 5) -> Sequence[Notification]:
+    return db.session.scalars(
+        _with_targets(
+            select(Notification)
+            .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+            .order_by(Notification.created_at.desc(), Notification.id.desc())
+            .limit(limit)
+        )
+    ).all()

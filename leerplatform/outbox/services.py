@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app, render_template, url_for
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 
 from leerplatform.clock import utcnow
 from leerplatform.extensions import db
@@ -139,3 +139,36 @@ def deliver_message(message: OutboxMessage, *, send: Callable[[EmailMessage], No
 def absolute_url(endpoint: str, **values: Any) -> str:
     """A link for an e-mail: the configured public BASE_URL, never the Host header of a request."""
     return current_app.config["BASE_URL"] + url_for(endpoint, **values)
+
+
+def outbox_counts() -> dict[str, int]:
+    """How many messages wait, went out and failed: one query."""
+    counts = dict.fromkeys(("pending", "sent", "failed"), 0)
+    for status, number in db.session.execute(
+        select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+    ):
+        counts[status] = number
+    return counts
+
+
+def failed_messages(limit: int = 100) -> list[OutboxMessage]:
+    return list(
+        db.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.status == "failed")
+            .order_by(OutboxMessage.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def retry_failed(message_id: int | None = None) -> int:
+    """Send failed messages again (one, or all): they are due now, with fresh tries."""
+    query = (
+        update(OutboxMessage)
+        .where(OutboxMessage.status == "failed")
+        .values(status="pending", attempts=0, next_attempt_at=utcnow())
+    )
+    if message_id is not None:
+        query = query.where(OutboxMessage.id == message_id)
+    return int(db.session.execute(query).rowcount or 0)  # type: ignore[attr-defined]

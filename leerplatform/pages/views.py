@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_login import current_user
@@ -11,7 +13,11 @@ from werkzeug.wrappers import Response
 
 from leerplatform.accounts.forms import ConfirmForm
 from leerplatform.accounts.navigation import safe_next
+from leerplatform.actions.models import ActionItem
+from leerplatform.clock import utcnow
 from leerplatform.extensions import db
+from leerplatform.following.models import Notification
+from leerplatform.following.services import followed_action_items, latest_unread
 from leerplatform.forum.services import recent_threads
 from leerplatform.pages.statements import PRIVACY_STATEMENT_VERSION
 from leerplatform.permissions import can_read_region
@@ -24,7 +30,11 @@ bp = Blueprint("pages", __name__)
 def home() -> str:
     my_regions = []
     recent = []
+    followed: Sequence[ActionItem] = []
+    unread: Sequence[Notification] = []
     if current_user.is_authenticated:
+        followed = followed_action_items(current_user)
+        unread = latest_unread(current_user)
         my_regions = sorted(
             (m.region for m in current_user.memberships),
             key=lambda r: (r.id != current_user.home_region_id, not r.is_national, r.name),
@@ -36,6 +46,9 @@ def home() -> str:
         "pages/home.html",
         my_regions=my_regions,
         recent=recent,
+        followed=followed,
+        unread=unread,
+        today=utcnow().date(),
         regions=all_regions(),
         national=national_region(),
         form=ConfirmForm(),
