@@ -109,6 +109,21 @@ def settle_demo_notifications(read_after_days: int = 3) -> None:
         .values(read_at=Notification.created_at)
         .execution_options(synchronize_session=False)
     )
+    # The role accounts of the README find a few unread notifications when they log in.
+    for role in ("ouder", "zorgprofessional", "zorgaanbieder", "gastheer", "beheerder"):
+        latest = (
+            select(Notification.id)
+            .join(User, User.id == Notification.user_id)
+            .where(pending, User.email == demo_email(role))
+            .order_by(Notification.created_at.desc())
+            .limit(5)
+        )
+        db.session.execute(
+            update(Notification)
+            .where(Notification.id.in_(list(db.session.scalars(latest))))
+            .values(read_at=None)
+            .execution_options(synchronize_session=False)
+        )
     db.session.execute(
         update(Notification)
         .where(pending)
