@@ -25,9 +25,9 @@ def _absolute(endpoint: str, **values: object) -> str:
     return current_app.config["BASE_URL"] + url_for(endpoint, **values)
 
 
-def _excerpt(html: str) -> str:
-    text = plain_text(html)
-    return text if len(text) <= SUMMARY_LENGTH else text[: SUMMARY_LENGTH - 1].rstrip() + "…"
+def _excerpt(source: str) -> str:
+    """The first words of a Markdown text, as plain text."""
+    return plain_text(source, limit=SUMMARY_LENGTH)
 
 
 def _new_feed(feed_id: str, title: str, link: str) -> FeedGenerator:
@@ -79,7 +79,7 @@ def region_feed(region: Region) -> bytes:
         entry.author({"name": author})
         opening = openings.get(thread.id)
         if opening is not None and not opening.is_deleted:
-            entry.summary(_excerpt(opening.body_html))
+            entry.summary(_excerpt(opening.body_source))
         for theme in thread.themes:
             entry.category(term=theme.value, label=theme.label)
     return feed.atom_str(pretty=True)
@@ -100,7 +100,7 @@ def action_item_feed(item: ActionItem, entries: Sequence[ActionItemUpdate]) -> b
         entry.updated(step.created_at)
         entry.author({"name": step.author.display_name if step.author else _("Deleted account")})
         if step.body_html:
-            entry.summary(_excerpt(step.body_html))
+            entry.summary(_excerpt(step.body_source))
     return feed.atom_str(pretty=True)
 
 

@@ -81,13 +81,13 @@ def describe(notification: Notification) -> str:
 
 
 def excerpt(notification: Notification) -> str:
-    html = ""
+    """The first words of the reply or progress note, as plain text."""
+    source = ""
     if notification.post is not None and not notification.post.is_deleted:
-        html = notification.post.body_html
+        source = notification.post.body_source
     elif notification.update is not None:
-        html = notification.update.body_html
-    text = plain_text(html) if html else ""
-    return text if len(text) <= EXCERPT_LENGTH else text[: EXCERPT_LENGTH - 1].rstrip() + "…"
+        source = notification.update.body_source
+    return plain_text(source, limit=EXCERPT_LENGTH) if source else ""
 
 
 def _unsubscribe_headers(user: User) -> tuple[str, dict[str, str]]:
@@ -109,7 +109,9 @@ def queue_event_mails(limit: int = 100) -> int:
     for notification in batch:
         user = notification.user
         if user.email_frequency != EmailFrequency.DIRECT.value or not user.is_verified:
-            notification.mail_state = "geen"
+            # The person chose otherwise meanwhile: the daily digest takes it, or nothing does.
+            daily = user.email_frequency == EmailFrequency.DAGELIJKS.value and user.is_verified
+            notification.mail_state = "digest" if daily else "geen"
             continue
         unsubscribe_url, headers = _unsubscribe_headers(user)
         queue_mail(

@@ -148,7 +148,9 @@ def notify_followers(
         select(
             Follow.user_id.label("user_id"),
             func.max(case((Follow.level == FollowLevel.ALLES.value, 1), else_=0)).label("all"),
-            func.max(case((Follow.level == FollowLevel.GEDEMPT.value, 1), else_=0)).label("muted"),
+            # Muted only when everything that matches is muted: a thread one follows outright
+            # is heard of even in a muted region.
+            func.min(case((Follow.level == FollowLevel.GEDEMPT.value, 1), else_=0)).label("muted"),
         )
         .where(or_(*followed))
         .group_by(Follow.user_id)
@@ -357,15 +359,21 @@ def set_email_frequency(user: User, frequency: EmailFrequency | str) -> None:
     """Change how this person gets e-mail; what waits for a digest follows along."""
     frequency = EmailFrequency(frequency)
     user.email_frequency = frequency.value
-    if frequency is EmailFrequency.NOOIT:
-        db.session.execute(
-            update(Notification)
-            .where(
-                Notification.user_id == user.id,
-                Notification.mail_state.in_(["direct", "digest"]),
-            )
-            .values(mail_state="geen")
+    # What still waits for an e-mail follows the new choice, so nothing falls between the two.
+    waiting = {
+        EmailFrequency.DIRECT: "direct",
+        EmailFrequency.DAGELIJKS: "digest",
+        EmailFrequency.NOOIT: "geen",
+    }[frequency]
+    db.session.execute(
+        update(Notification)
+        .where(
+            Notification.user_id == user.id,
+            Notification.read_at.is_(None),
+            Notification.mail_state.in_(["direct", "digest"]),
         )
+        .values(mail_state=waiting)
+    )
     db.session.flush()
 
 
