@@ -22,12 +22,15 @@ from leerplatform.accounts.models import ParticipantKind, User
 from leerplatform.accounts.views import bp as accounts_bp
 from leerplatform.actions.views import bp as actions_bp
 from leerplatform.admin.views import bp as admin_bp
+from leerplatform.clock import utcnow
 from leerplatform.demo.cli import demo_cli
 from leerplatform.extensions import babel, csrf, db, login_manager, migrate
 from leerplatform.following.cli import digest_cli
 from leerplatform.following.services import unread_count
 from leerplatform.following.views import bp as following_bp
 from leerplatform.forum.views import bp as forum_bp
+from leerplatform.moderation.models import Suspension
+from leerplatform.moderation.views import bp as moderation_bp
 from leerplatform.outbox.cli import outbox_cli
 from leerplatform.pages.views import bp as pages_bp
 from leerplatform.permissions import TEMPLATE_PREDICATES
@@ -79,9 +82,13 @@ def load_user(user_id: str) -> User | None:
             selectinload(User.memberships).joinedload(RegionMembership.region),
             selectinload(User.host_links),
             joinedload(User.home_region),
+            # Active suspensions ride along in the same query: the permissions need them.
+            joinedload(
+                User.suspensions.and_(Suspension.lifted_at.is_(None), Suspension.until > utcnow())
+            ),
         )
     )
-    user = db.session.scalar(query)
+    user = db.session.execute(query).unique().scalar_one_or_none()
     if user is None or user.session_token != token:
         return None
     return user
@@ -103,6 +110,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     for blueprint in (
+        moderation_bp,
         pages_bp,
         accounts_bp,
         regions_bp,

@@ -10,9 +10,12 @@ from typing import TYPE_CHECKING, Any
 
 from flask import abort
 
+from leerplatform.clock import utcnow
+
 if TYPE_CHECKING:
     from leerplatform.actions.models import ActionItem
     from leerplatform.forum.models import Post, Thread
+    from leerplatform.moderation.models import Suspension
     from leerplatform.regions.models import Region
 
 
@@ -59,8 +62,28 @@ def can_read_region(user: Any, region: Region) -> bool:
     return True
 
 
+def suspension_in(user: Any, region: Region) -> Suspension | None:
+    """The active suspension of this person in this region, if any (loaded with the user)."""
+    if not is_logged_in(user):
+        return None
+    now = utcnow()
+    for suspension in user.suspensions:
+        if suspension.region_id == region.id and suspension.is_active(now):
+            return suspension
+    return None
+
+
+def is_suspended_in(user: Any, region: Region) -> bool:
+    return suspension_in(user, region) is not None
+
+
 def can_post_in_region(user: Any, region: Region) -> bool:
-    return can_read_region(user, region) and bool(user.is_verified)
+    """Write in a region: may read it, e-mail confirmed, and not suspended there."""
+    return (
+        can_read_region(user, region)
+        and bool(user.is_verified)
+        and not is_suspended_in(user, region)
+    )
 
 
 def can_manage_region(user: Any, region: Region) -> bool:
@@ -84,12 +107,35 @@ def is_author_of(user: Any, post: Post) -> bool:
 
 
 def can_edit_post(user: Any, post: Post) -> bool:
-    """Authors edit their own words while they may still post in the region."""
+    """Authors edit their own words while they may still post in the region; hosts edit any
+    post in their region (the history shows it was a host)."""
+    if post.is_deleted:
+        return False
+    if can_moderate_region(user, post.thread.region):
+        return True
+    return is_author_of(user, post) and can_post_in_region(user, post.thread.region)
+
+
+def can_read_post_body(user: Any, post: Post) -> bool:
+    """A hidden post: its author and the region's hosts still read it; others see why not."""
+    if not post.is_hidden:
+        return True
+    return is_author_of(user, post) or can_moderate_region(user, post.thread.region)
+
+
+def can_report(user: Any, post: Post) -> bool:
+    """Tell the hosts about someone else's post that breaks the house rules."""
     return (
-        is_author_of(user, post)
+        can_read_region(user, post.thread.region)
+        and bool(user.is_verified)
+        and not is_author_of(user, post)
         and not post.is_deleted
-        and can_post_in_region(user, post.thread.region)
+        and not post.is_hidden
     )
+
+
+def can_read_audit_log(user: Any, region: Region) -> bool:
+    return can_moderate_region(user, region)
 
 
 def can_delete_post(user: Any, post: Post) -> bool:
@@ -205,7 +251,7 @@ def can_escalate_action_item(user: Any, item: ActionItem) -> bool:
 TEMPLATE_PREDICATES = {
     name: value
     for name, value in dict(globals()).items()
-    if name.startswith(("can_", "is_")) and callable(value)
+    if (name.startswith(("can_", "is_")) or name == "suspension_in") and callable(value)
 }
 
 

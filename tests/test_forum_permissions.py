@@ -76,7 +76,7 @@ EXPECTED: dict[str, tuple[Any, ...]] = {
     "reageren op onderwerp":      (LOGIN, NO,    OK,    OK,    OK,    NO,    OK,    OK,    OK),
     "reageren op bericht":        (LOGIN, NO,    OK,    OK,    OK,    NO,    OK,    OK,    OK),
     "eigen bericht bewerken":     (NA,    NA,    OK,    OK,    OK,    NO,    OK,    OK,    OK),
-    "bericht ander bewerken":     (LOGIN, NO,    NO,    NO,    NO,    NO,    NO,    NO,    NO),
+    "bericht ander bewerken":     (LOGIN, NO,    NO,    NO,    NO,    NO,    OK,    NO,    OK),
     "eigen bericht verwijderen":  (NA,    NA,    OK,    OK,    OK,    OK,    OK,    OK,    OK),
     "bericht ander verwijderen":  (LOGIN, NO,    NO,    NO,    NO,    NO,    NO,    NO,    NO),
     "geschiedenis eigen bericht": (NA,    NA,    OK,    OK,    OK,    NO,    OK,    OK,    OK),
@@ -299,7 +299,7 @@ def _edit(post: Post) -> Attempt:
     return Attempt(
         "POST",
         f"/bericht/{post_id}/bewerken",
-        {"body": "Beter gezegd"},
+        {"body": "Beter gezegd", "reason": "Naam van een kind weggehaald."},
         form_page=True,
         stored=lambda: fresh(Post, post_id).body_source == "Beter gezegd",
     )
@@ -583,6 +583,7 @@ def person(**overrides: object) -> SimpleNamespace:
         "home_region_id": 1,
         "member_region_ids": frozenset({1}),
         "hosted_region_ids": frozenset(),
+        "suspensions": [],
     }
     values.update(overrides)
     return SimpleNamespace(**values)

@@ -20,6 +20,7 @@ def person(**overrides: object) -> SimpleNamespace:
         "home_region_id": 9,
         "member_region_ids": frozenset({9}),
         "hosted_region_ids": frozenset(),
+        "suspensions": [],
     }
     values.update(overrides)
     return SimpleNamespace(**values)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
@@ -15,6 +16,9 @@ from leerplatform.clock import utcnow
 from leerplatform.columns import UTCDateTime
 from leerplatform.extensions import db
 from leerplatform.regions.models import Region, RegionHost, RegionMembership
+
+if TYPE_CHECKING:
+    from leerplatform.moderation.models import Suspension
 
 
 class ParticipantKind(StrEnum):
@@ -80,6 +84,10 @@ class User(UserMixin, db.Model):
     host_links: Mapped[list[RegionHost]] = relationship(
         back_populates="user", foreign_keys=[RegionHost.user_id], cascade="all, delete-orphan"
     )
+    suspensions: Mapped[list[Suspension]] = relationship(
+        foreign_keys="Suspension.user_id", viewonly=True
+    )
+    """Loaded with the current user, active ones only: see ``leerplatform.load_user``."""
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_token}"

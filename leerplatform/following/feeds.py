@@ -78,7 +78,7 @@ def region_feed(region: Region) -> bytes:
         author = thread.author.display_name if thread.author else _("Deleted account")
         entry.author({"name": author})
         opening = openings.get(thread.id)
-        if opening is not None and not opening.is_deleted:
+        if opening is not None and not opening.is_deleted and not opening.is_hidden:
             entry.summary(_excerpt(opening.body_source))
         for theme in thread.themes:
             entry.category(term=theme.value, label=theme.label)

@@ -84,6 +84,8 @@ def excerpt(notification: Notification) -> str:
     """The first words of the reply or progress note, as plain text."""
     source = ""
     if notification.post is not None and not notification.post.is_deleted:
+        if notification.post.is_hidden:
+            return ""
         source = notification.post.body_source
     elif notification.update is not None:
         source = notification.update.body_source

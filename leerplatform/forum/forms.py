@@ -103,13 +103,24 @@ class ReplyForm(PostingForm):
     body = body_field(_l("Your reply"))
 
 
+def host_reason_field() -> TextAreaField:
+    return TextAreaField(
+        _l("Why do you change this message?"),
+        description=_l("You change someone else's words as a host. The reason goes into the log."),
+        validators=[Length(max=2_000, message=_l("That is too long: at most %(max)d characters."))],
+        render_kw={"rows": 2, "maxlength": 2_000},
+    )
+
+
 class EditPostForm(FlaskForm):
     body = body_field()
+    reason = host_reason_field()
 
 
 class EditOpeningPostForm(FlaskForm):
     title = title_field()
     body = body_field()
+    reason = host_reason_field()
 
 
 class RegionSettingsForm(FlaskForm):

@@ -180,14 +180,27 @@ class Post(db.Model):
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    edited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    """Who made the last change, when a host edited it rather than the author."""
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hidden_reason: Mapped[str | None] = mapped_column(Text)
 
     thread: Mapped[Thread] = relationship(back_populates="posts")
-    author: Mapped[User | None] = relationship()
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
     parent: Mapped[Post | None] = relationship(remote_side=[id])
 
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def is_hidden(self) -> bool:
+        """Hidden by a host: its author and the hosts still read it, others a placeholder."""
+        return self.hidden_at is not None
+
+    @property
+    def edited_by_host(self) -> bool:
+        return self.edited_by_id is not None and self.edited_by_id != self.author_id
 
     @property
     def body(self) -> Markup:
@@ -208,6 +221,10 @@ class PostRevision(db.Model):
     body_source: Mapped[str] = mapped_column(Text)
     written_at: Mapped[datetime] = mapped_column(UTCDateTime)
     replaced_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    """Who replaced this version: the author, or a host."""
+
+    replaced_by: Mapped[User | None] = relationship()
 
 
 class Recommendation(db.Model):

@@ -141,8 +141,13 @@ def reply_to(
     return post
 
 
-def edit_post(*, post: Post, body: str, title: str | None = None) -> bool:
-    """Change a post and keep the earlier version; False when nothing changed. Caller commits."""
+def edit_post(
+    *, post: Post, body: str, title: str | None = None, editor: User | None = None
+) -> bool:
+    """Change a post and keep the earlier version; False when nothing changed. Caller commits.
+
+    ``editor`` is who changes it: the author, or a host (the history shows which).
+    """
     thread = post.thread
     title_changes = post.is_opening and title is not None and title.strip() != thread.title
     if body == post.body_source and not title_changes:
@@ -153,8 +158,10 @@ def edit_post(*, post: Post, body: str, title: str | None = None) -> bool:
             title=thread.title if post.is_opening else None,
             body_source=post.body_source,
             written_at=post.edited_at or post.created_at,
+            replaced_by_id=editor.id if editor is not None else post.author_id,
         )
     )
+    post.edited_by_id = editor.id if editor is not None and editor.id != post.author_id else None
     post.body_source = body
     post.body_html = str(render_markdown(body))
     post.edited_at = utcnow()
@@ -457,6 +464,7 @@ def revisions_of(post: Post) -> Sequence[PostRevision]:
         select(PostRevision)
         .where(PostRevision.post_id == post.id)
         .order_by(PostRevision.replaced_at.desc(), PostRevision.id.desc())
+        .options(joinedload(PostRevision.replaced_by))
     ).all()
 
 

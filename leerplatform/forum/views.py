@@ -22,6 +22,7 @@ from leerplatform.forum.forms import (
     ThreadForm,
 )
 from leerplatform.forum.models import Post, Thread, ThreadKind
+from leerplatform.moderation.services import log_host_edit
 from leerplatform.permissions import (
     can_accept_answer,
     can_delete_post,
@@ -31,9 +32,11 @@ from leerplatform.permissions import (
     can_reply,
     can_start_thread,
     can_view_history,
+    is_author_of,
     require,
+    suspension_in,
 )
-from leerplatform.regions.models import NATIONAL_CODE
+from leerplatform.regions.models import NATIONAL_CODE, Region
 from leerplatform.regions.services import region_by_code
 from leerplatform.text import render_markdown
 
@@ -90,14 +93,26 @@ def _with_submission_key(form: PostingForm) -> PostingForm:
     return form
 
 
+def _suspended(region: Region, form: PostingForm) -> tuple[str, int] | None:
+    """A suspended participant gets a clear page that says until when and why, with what they
+    typed, so nothing is lost; not a bare refusal."""
+    suspension = suspension_in(current_user, region)
+    if suspension is None:
+        return None
+    return render_template("forum/suspended.html", suspension=suspension, form=form), 403
+
+
 @bp.route("/regio/<code>/nieuw", methods=["GET", "POST"])
 @login_required
 def new_thread(code: str) -> str | Response:
     region = region_by_code(code)
     if region is None:
         abort(404)
-    require(can_start_thread(current_user, region))
     form = _with_submission_key(ThreadForm())
+    suspended = _suspended(region, form)
+    if suspended is not None:
+        return suspended
+    require(can_start_thread(current_user, region))
     preview = _preview(form)
     if preview is None and form.validate_on_submit():
         try:
@@ -164,9 +179,12 @@ def reply_to_post(post_id: int) -> str | Response:
     return _reply(parent.thread, parent=parent)
 
 
-def _reply(thread: Thread, parent: Post | None) -> str | Response:
-    require(can_reply(current_user, thread))
+def _reply(thread: Thread, parent: Post | None) -> str | Response | tuple[str, int]:
     form = _with_submission_key(ReplyForm())
+    suspended = _suspended(thread.region, form)
+    if suspended is not None:
+        return suspended
+    require(can_reply(current_user, thread))
     preview = _preview(form)
     if preview is None and form.validate_on_submit():
         try:
@@ -201,14 +219,25 @@ def edit_post(post_id: int) -> str | Response:
     require(can_edit_post(current_user, post))
     form_class = EditOpeningPostForm if post.is_opening else EditPostForm
     form = form_class(data={"body": post.body_source, "title": post.thread.title})
+    as_host = not is_author_of(current_user, post)
     preview = _preview(form)
     if preview is None and form.validate_on_submit():
-        title = form.title.data if isinstance(form, EditOpeningPostForm) else None
-        if services.edit_post(post=post, body=form.body.data, title=title):
-            db.session.commit()
-            flash(_("Your changes are saved."))
-        return redirect(post_url(post))
-    return render_template("forum/edit_post.html", post=post, form=form, preview=preview)
+        if as_host and not (form.reason.data or "").strip():
+            form.reason.errors = [_("Write why you change someone else's message.")]
+        else:
+            title = form.title.data if isinstance(form, EditOpeningPostForm) else None
+            before = post.body_source
+            if services.edit_post(post=post, body=form.body.data, title=title, editor=current_user):
+                if as_host:
+                    log_host_edit(
+                        post=post, host=current_user, reason=form.reason.data, before=before
+                    )
+                db.session.commit()
+                flash(_("Your changes are saved."))
+            return redirect(post_url(post))
+    return render_template(
+        "forum/edit_post.html", post=post, form=form, preview=preview, as_host=as_host
+    )
 
 
 @bp.route("/bericht/<int:post_id>/verwijderen", methods=["GET", "POST"])
