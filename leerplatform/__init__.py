@@ -37,6 +37,7 @@ from leerplatform.permissions import TEMPLATE_PREDICATES
 from leerplatform.regions.cli import regions_cli
 from leerplatform.regions.models import RegionMembership
 from leerplatform.regions.views import bp as regions_bp
+from leerplatform.security import add_security_headers
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -57,6 +58,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     register_extensions(app)
+    add_security_headers(app)
     register_blueprints(app)
     register_error_handlers(app)
     register_template_helpers(app)

@@ -55,6 +55,12 @@ def home() -> str:
     )
 
 
+@bp.route("/favicon.ico")
+def favicon() -> Response:
+    """Browsers ask for it before reading the page's icon link."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
+
+
 def _statement(name: str) -> str:
     locale = str(get_locale() or "nl")
     return render_template(
