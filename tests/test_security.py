@@ -101,3 +101,17 @@ def test_production_marks_cookies_secure_and_sends_hsts(tmp_path: object) -> Non
     response = app.test_client().get("/")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
     assert response.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+
+
+def test_the_glossary_explains_the_words_of_the_field_and_is_linked_where_they_appear(
+    app: Flask, regions: None, client: FlaskClient, auth: Auth
+) -> None:
+    page = client.get("/woordenlijst").get_data(as_text=True)
+    for anchor in ("wlz", "meerzorg", "zorgprofiel", "pgb", "zorgkantoor", "metgezel"):
+        assert f'id="{anchor}"' in page
+    assert "/woordenlijst#metgezel" in client.get("/registreren").get_data(as_text=True)
+    assert "/woordenlijst#zorgkantoor" in client.get("/regio/5515").get_data(as_text=True)
+    with app.app_context():
+        email = make_user().email
+    auth.login(email)
+    assert "/woordenlijst" in client.get("/regio/5515/nieuw").get_data(as_text=True)

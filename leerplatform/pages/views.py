@@ -80,6 +80,11 @@ def accessibility() -> str:
     return _statement("toegankelijkheid")
 
 
+@bp.route("/woordenlijst")
+def glossary() -> str:
+    return _statement("woordenlijst")
+
+
 @bp.route("/huisregels")
 def house_rules() -> str:
     return _statement("huisregels")
