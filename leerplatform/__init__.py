@@ -29,11 +29,13 @@ from leerplatform.following.cli import digest_cli
 from leerplatform.following.services import unread_count
 from leerplatform.following.views import bp as following_bp
 from leerplatform.forum.views import bp as forum_bp
+from leerplatform.limits import register_rate_limits
 from leerplatform.moderation.models import Suspension
 from leerplatform.moderation.views import bp as moderation_bp
 from leerplatform.outbox.cli import outbox_cli
 from leerplatform.pages.views import bp as pages_bp
 from leerplatform.permissions import TEMPLATE_PREDICATES
+from leerplatform.privacy.views import bp as privacy_bp
 from leerplatform.regions.cli import regions_cli
 from leerplatform.regions.models import RegionMembership
 from leerplatform.regions.views import bp as regions_bp
@@ -60,6 +62,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_extensions(app)
     add_security_headers(app)
     register_blueprints(app)
+    register_rate_limits(app)
     register_error_handlers(app)
     register_template_helpers(app)
     register_commands(app)
@@ -119,6 +122,7 @@ def register_blueprints(app: Flask) -> None:
         forum_bp,
         actions_bp,
         following_bp,
+        privacy_bp,
         admin_bp,
     ):
         app.register_blueprint(blueprint)

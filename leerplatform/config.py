@@ -64,7 +64,15 @@ def from_environment(environ: Mapping[str, str], instance_path: str) -> dict[str
         ),
         "MAIL_MAX_ATTEMPTS": int(environ.get("MAIL_MAX_ATTEMPTS", "8")),
         "CONTACT_EMAIL": environ.get("CONTACT_EMAIL", "contact@leerplatform.nl"),
-        "REDIS_URL": environ.get("REDIS_URL") or None,
+        "REDIS_URL": environ.get("REDIS_URL") or None,  # rate limit counts shared by workers
+        # Unset (None): on, except in apps made for tests (TESTING); a test may switch them on.
+        "RATELIMIT_ENABLED": (
+            _bool(environ["RATELIMIT_ENABLED"], default=True)
+            if environ.get("RATELIMIT_ENABLED")
+            else None
+        ),
+        # Behind a proxy, the visitor's address (which rate limits count by) is in X-Forwarded-For.
+        "PROXY_COUNT": int(environ.get("PROXY_COUNT") or "0"),
         "EMAIL_TOKEN_MAX_AGE": int(environ.get("EMAIL_TOKEN_MAX_AGE", str(3 * 24 * 3600))),
         "RESET_TOKEN_MAX_AGE": int(environ.get("RESET_TOKEN_MAX_AGE", str(2 * 3600))),
         "DEMO_ALLOWED": env != "production",

@@ -8,6 +8,7 @@ The HTML is made once, when a post is saved; the source is kept for editing.
 
 from __future__ import annotations
 
+import csv
 import html
 import re
 from typing import Any
@@ -111,3 +112,30 @@ def plain_text(source: str, *, limit: int = 200) -> str:
 def stored_html(html_made_here: str) -> Markup:
     """HTML that ``render_markdown`` made earlier and that was stored with the post."""
     return Markup(html_made_here)  # noqa: S704 - only ever output of render_markdown
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """A cell a spreadsheet shows as text, never runs as a formula (CSV injection)."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+class _SafeWriter:
+    def __init__(self, buffer: Any) -> None:
+        self._writer = csv.writer(buffer, delimiter=";")
+
+    def writerow(self, row: Any) -> None:
+        self._writer.writerow([csv_cell(value) for value in row])
+
+    def writerows(self, rows: Any) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
+def csv_writer(buffer: Any) -> _SafeWriter:
+    """A ``;``-separated CSV writer (what Dutch spreadsheets expect) that escapes formulas."""
+    return _SafeWriter(buffer)

@@ -132,6 +132,7 @@ def app(schema: str, smtp_server: Mailbox, tmp_path: Path) -> Iterator[Flask]:
             "MAIL_PORT": smtp_server.port,
             "MAIL_TIMEOUT": 5.0,
             "BASE_URL": "http://localhost",
+            "RATELIMIT_ENABLED": False,  # tests/test_rate_limits.py turns them on
         }
     )
     yield app
@@ -256,3 +257,52 @@ def query_counter(app: Flask) -> Any:
             event.remove(engine, "before_cursor_execute", before_execute)
 
     return counter
+
+
+def skip_disk_flush(connection: Any, _record: Any) -> None:
+    """A test database need not survive a power cut; waiting for the disk adds seconds."""
+    import sqlite3
+
+    cursor = connection.cursor()
+    if isinstance(connection, sqlite3.Connection):
+        cursor.execute("PRAGMA synchronous = OFF")
+    else:
+        cursor.execute("SET synchronous_commit = off")
+        connection.commit()
+    cursor.close()
+
+
+def module_app(schema: str, smtp_server: Mailbox, **extra: Any) -> Iterator[Flask]:
+    """One app for a whole test module, for modules with hundreds of small tests (a truth
+    table): building an app per test compiles routes, templates and SQL afresh each time.
+    Pair it with ``wipe_database`` so every test still starts empty."""
+    from sqlalchemy import event
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key-that-is-long-enough-for-tests",
+            "SQLALCHEMY_DATABASE_URI": schema,
+            "MAIL_BACKEND": "smtp",
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": smtp_server.port,
+            "MAIL_TIMEOUT": 5.0,
+            "BASE_URL": "http://localhost",
+            "RATELIMIT_ENABLED": False,
+            **extra,
+        }
+    )
+    with app.app_context():
+        event.listen(db.engine, "connect", skip_disk_flush)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def wipe_database(app: Flask) -> None:
+    """Empty every table, children first."""
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())

@@ -24,9 +24,21 @@ from leerplatform.actions.models import (
 from leerplatform.clock import utcnow
 from leerplatform.demo.actions import load_actions_demo
 from leerplatform.demo.forum import PARTICIPANTS, load_forum_demo
+from leerplatform.demo.moderation import load_moderation_demo
 from leerplatform.demo.services import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_email, load_demo
 from leerplatform.extensions import db
-from leerplatform.forum.models import Post, Recommendation, Theme, Thread, ThreadKind, ThreadTheme
+from leerplatform.forum.models import (
+    Post,
+    PostRevision,
+    Recommendation,
+    Theme,
+    Thread,
+    ThreadKind,
+    ThreadTheme,
+)
+from leerplatform.moderation import services as moderation
+from leerplatform.moderation.models import AuditAction, AuditEntry, Report, Suspension
+from leerplatform.outbox.models import OutboxMessage
 from leerplatform.regions.models import Region
 from leerplatform.regions.services import all_regions, region_by_code
 from tests.conftest import Auth
@@ -42,6 +54,8 @@ def test_demo_loads_once(
     assert "deelnemer-01@demo.leerplatform.nl" in first.output
     assert "Demo-onderwerpen:" in first.output
     assert "Demo-actiepunten:" in first.output
+    assert "Demo-meldingen:" in first.output
+    assert "Demo-logboekregels:" in first.output
 
     for role in [role for role, *_ in DEMO_ACCOUNTS] + ["deelnemer-01"]:
         response = auth.login(demo_email(role), DEMO_PASSWORD)
@@ -62,6 +76,9 @@ def test_demo_loads_once(
             select(ActionItemLink.thread_id).where(ActionItemLink.action_item_id == resolved.id)
         ).first()
         proposed = [p.thread.title for p in actions.open_proposals(region_by_code("5515"))]
+        notes = [report.note for report in moderation.report_queue([region_by_code("5515").id])]
+        logged = {entry.action for entry in moderation.audit_entries(region_by_code("5515"))}
+        labels = [str(AuditAction(action).label) for action in sorted(logged)]
     assert hosts == ["gastheer@demo.leerplatform.nl"]
 
     # The demo host sees what participants proposed, and a solved bottleneck says so.
@@ -75,6 +92,15 @@ def test_demo_loads_once(
     assert f"/actiepunt/{resolved.id}" in thread_page
     assert client.get(f"/actiepunt/{resolved.id}").status_code == 200
     assert client.get("/knelpuntenmonitor").status_code == 200
+
+    # Reports wait in the Amsterdam queue, and the log tells what the host did before.
+    queue = client.get("/regio/5515/moderatie").get_data(as_text=True)
+    assert len(notes) >= 3
+    assert f"{len(notes)} open meldingen" in queue
+    assert all(note and str(escape(note)) in queue for note in notes)
+    log = client.get("/regio/5515/logboek").get_data(as_text=True)
+    assert len(labels) >= 5
+    assert all(str(escape(label)) in log for label in labels)
     auth.logout()
 
     second = runner.invoke(args=["demo", "load"])
@@ -95,6 +121,11 @@ def _counts() -> dict[str, int]:
         "action_updates": count(ActionItemUpdate),
         "action_links": count(ActionItemLink),
         "action_proposals": count(ActionProposal),
+        "reports": count(Report),
+        "audit_entries": count(AuditEntry),
+        "suspensions": count(Suspension),
+        "post_revisions": count(PostRevision),
+        "outbox": count(OutboxMessage),
     }
 
 
@@ -184,10 +215,12 @@ def test_demo_forum_has_a_bit_of_everything(app: Flask) -> None:
         assert min(t.created_at for t in threads) < now - timedelta(days=240)
 
         _check_demo_action_items()
+        _check_demo_moderation()
 
         assert load_demo() == []
         assert load_forum_demo() == 0
         assert load_actions_demo() == 0
+        assert load_moderation_demo() == (0, 0)
         db.session.commit()
         assert _counts() == before
 
@@ -265,6 +298,52 @@ def _check_demo_action_items() -> None:
     report = actions.monitor(start=start, end=end, regions=all_regions())
     assert sum(row.median_days is not None for row in report.by_theme) >= 4
     assert len({row.region.id for row in report.rows if row.items}) >= 15
+
+
+def _check_demo_moderation() -> None:
+    """Open reports by different people, and a log whose moments follow what they are about."""
+    now = utcnow()
+    amsterdam = region_by_code("5515")
+    host = amsterdam.hosts[0]
+    reports = db.session.scalars(select(Report).order_by(Report.id)).all()
+    waiting = [r for r in reports if r.decided_at is None]
+    assert all(r.region_id == amsterdam.id for r in waiting)
+    assert len({r.reporter_id for r in waiting}) == len(waiting) >= 3
+    assert {"privacy", "reclame", "onvriendelijk"} <= {r.reason for r in waiting}
+    assert {r.decision for r in reports if r.decided_at} == {
+        "verborgen",
+        "afgewezen",
+        "gewaarschuwd",
+        "geschorst",
+    }
+    for r in reports:
+        assert r.note
+        assert r.reporter_id != r.post.author_id
+        assert r.post.thread.is_demo
+        assert r.post.created_at < r.created_at <= now
+        assert r.decided_at is None or r.created_at <= r.decided_at <= now
+
+    entries = db.session.scalars(
+        select(AuditEntry).order_by(AuditEntry.created_at, AuditEntry.id)
+    ).all()
+    assert {e.region_id for e in entries} == {amsterdam.id}
+    assert {e.actor_id for e in entries} == {host.id}
+    assert len({e.action for e in entries}) >= 10
+    assert all(e.reason and e.created_at <= now for e in entries)
+    assert entries[-1].created_at - entries[0].created_at > timedelta(days=90)
+    posts = {e.post_id: db.session.get(Post, e.post_id) for e in entries if e.post_id}
+    assert all(posts[e.post_id].created_at < e.created_at for e in entries if e.post_id)
+    order = [e.action for e in entries]
+    for first, then in (("waarschuwen", "schorsen"), ("schorsen", "schorsing_opheffen")):
+        assert order.index(first) < order.index(then)
+    moved = next(e for e in entries if e.action == "verplaatsen")
+    assert moved.thread.region_id != amsterdam.id
+
+    (suspension,) = db.session.scalars(select(Suspension)).all()
+    assert suspension.created_at < suspension.lifted_at < suspension.until < now
+    assert not db.session.scalar(
+        select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "pending")
+    )
 
 
 def test_demo_content_is_never_loaded_in_production(schema: str) -> None:

@@ -1601,6 +1601,6 @@ def test_the_thread_page_takes_the_same_queries_for_5_and_500_replies(
     assert len(replies_on(big_page)) >= REPLIES_PER_PAGE
     assert "bewerkt" in big_page
     assert "Dit bericht is verwijderd door de schrijver." in big_page
-    assert "Verwijderd account" in big_page
+    assert "Verwijderde deelnemer" in big_page
     assert small == big, f"5 replies: {small}\n500 replies: {big}"
     assert max(max(counts) for counts in big.values()) <= THREAD_PAGE_QUERIES[kind], big

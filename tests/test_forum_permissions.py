@@ -8,7 +8,6 @@ States that no route can make yet (a locked thread) are checked on the pure pred
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from types import SimpleNamespace
@@ -18,16 +17,16 @@ import pytest
 from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event, select
+from sqlalchemy import select
 
-from leerplatform import create_app, permissions
+from leerplatform import permissions
 from leerplatform.accounts import services as account_services
 from leerplatform.accounts.models import User
 from leerplatform.extensions import db
 from leerplatform.forum import services
 from leerplatform.forum.models import Post, Recommendation, Thread
 from leerplatform.regions.models import NATIONAL_CODE, Region
-from tests.conftest import Auth, Mailbox, csrf_token
+from tests.conftest import Auth, Mailbox, csrf_token, module_app, wipe_database
 from tests.factories import make_user
 
 OPEN, CLOSED, ELSEWHERE = "5515", "5513", "5501"
@@ -98,50 +97,16 @@ KNOWN_WRONG: dict[tuple[str, str], str] = {}
 # Fixtures
 
 
-def skip_disk_flush(connection: Any, _record: Any) -> None:
-    """A test database need not survive a power cut; waiting for the disk adds seconds."""
-    cursor = connection.cursor()
-    if isinstance(connection, sqlite3.Connection):
-        cursor.execute("PRAGMA synchronous = OFF")
-    else:
-        cursor.execute("SET synchronous_commit = off")
-        connection.commit()
-    cursor.close()
-
-
 @pytest.fixture(scope="module")
 def app(schema: str, smtp_server: Mailbox) -> Iterator[Flask]:
-    """One app for this module, with an empty database for every test (``empty_database``).
-
-    The shared ``app`` fixture builds an app per test; for the 170-odd tests here that alone
-    (routing rules, templates and SQL compiled afresh each time) would take most of the run.
-    """
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret-key-that-is-long-enough-for-tests",
-            "SQLALCHEMY_DATABASE_URI": schema,
-            "MAIL_BACKEND": "smtp",
-            "MAIL_SERVER": "127.0.0.1",
-            "MAIL_PORT": smtp_server.port,
-            "BASE_URL": "http://localhost",
-        }
-    )
-    with app.app_context():
-        event.listen(db.engine, "connect", skip_disk_flush)
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+    """One app for this module, with an empty database for every test (``empty_database``)."""
+    yield from module_app(schema, smtp_server)
 
 
 @pytest.fixture(autouse=True)
 def empty_database(app: Flask) -> Iterator[None]:
     yield
-    with app.app_context():
-        db.session.remove()
-        with db.engine.begin() as conn:
-            for table in reversed(db.metadata.sorted_tables):
-                conn.execute(table.delete())
+    wipe_database(app)
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
@@ -48,6 +47,7 @@ from leerplatform.permissions import (
 )
 from leerplatform.regions.models import NATIONAL_CODE, Region
 from leerplatform.regions.services import all_regions, region_by_code
+from leerplatform.text import csv_writer
 
 bp = Blueprint("actions", __name__)
 
@@ -605,7 +605,7 @@ def format_days(days: float | None) -> str:
 
 def _monitor_csv(report: services.MonitorReport) -> Response:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
+    writer = csv_writer(buffer)
     writer.writerows(monitor_table(report))
     name = f"knelpuntenmonitor-{report.start.isoformat()}-{report.end.isoformat()}.csv"
     return Response(

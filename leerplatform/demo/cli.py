@@ -8,6 +8,7 @@ from flask.cli import AppGroup
 
 from leerplatform.demo.actions import demo_action_count
 from leerplatform.demo.forum import demo_thread_count
+from leerplatform.demo.moderation import demo_moderation_counts
 from leerplatform.demo.services import DEMO_PASSWORD, load_demo
 from leerplatform.extensions import db
 
@@ -20,11 +21,14 @@ def load_command() -> None:
     if not current_app.config["DEMO_ALLOWED"]:
         raise click.ClickException("Demo-inhoud wordt nooit in productie geladen.")
     threads_before, items_before = demo_thread_count(), demo_action_count()
+    reports_before, entries_before = demo_moderation_counts()
     created = load_demo()
     db.session.commit()
     threads_made = demo_thread_count() - threads_before
     items_made = demo_action_count() - items_before
-    if not created and not threads_made and not items_made:
+    reports_after, entries_after = demo_moderation_counts()
+    reports_made, entries_made = reports_after - reports_before, entries_after - entries_before
+    if not any((created, threads_made, items_made, reports_made, entries_made)):
         click.echo("Demo-inhoud was al geladen.")
         return
     participants = [email for email in created if email.startswith("deelnemer-")]
@@ -39,3 +43,7 @@ def load_command() -> None:
         click.echo(f"Demo-onderwerpen: {threads_made}")
     if items_made:
         click.echo(f"Demo-actiepunten: {items_made}")
+    if reports_made:
+        click.echo(f"Demo-meldingen: {reports_made}")
+    if entries_made:
+        click.echo(f"Demo-logboekregels: {entries_made}")

@@ -1,5 +1,5 @@
-"""Demo content: one account per role, the Amsterdam host, participants, forum threads and
-action items."""
+"""Demo content: one account per role, the Amsterdam host, participants, forum threads,
+action items, and reports and a log for the Amsterdam host."""
 
 from __future__ import annotations
 
@@ -33,8 +33,8 @@ def demo_email(role: str) -> str:
 def load_demo() -> list[str]:
     """Add what is missing; return the e-mail addresses of the accounts it made. Caller commits.
 
-    The role accounts come first, then the demo participants; the forum threads and the action
-    items made of them follow.
+    The role accounts come first, then the demo participants; the forum threads, the action
+    items made of them and the Amsterdam moderation follow.
     """
     import_reference_data()
     existing = set(
@@ -63,10 +63,12 @@ def load_demo() -> list[str]:
     # Imported here: the forum demo uses this module's constants.
     from leerplatform.demo.actions import load_actions_demo
     from leerplatform.demo.forum import add_demo_participants, load_forum_demo
+    from leerplatform.demo.moderation import load_moderation_demo
 
     created += add_demo_participants()
     load_forum_demo()
     load_actions_demo()
+    load_moderation_demo()
     settle_demo_notifications()
     return created
 

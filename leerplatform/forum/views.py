@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -93,7 +95,7 @@ def _with_submission_key(form: PostingForm) -> PostingForm:
     return form
 
 
-def _suspended(region: Region, form: PostingForm) -> tuple[str, int] | None:
+def _suspended(region: Region, form: Any) -> tuple[str, int] | None:
     """A suspended participant gets a clear page that says until when and why, with what they
     typed, so nothing is lost; not a bare refusal."""
     suspension = suspension_in(current_user, region)
@@ -216,9 +218,13 @@ def show_post(post_id: int) -> Response:
 @login_required
 def edit_post(post_id: int) -> str | Response:
     post = load_post(post_id)
-    require(can_edit_post(current_user, post))
     form_class = EditOpeningPostForm if post.is_opening else EditPostForm
     form = form_class(data={"body": post.body_source, "title": post.thread.title})
+    if is_author_of(current_user, post) and not can_edit_post(current_user, post):
+        suspended = _suspended(post.thread.region, form)
+        if suspended is not None:
+            return suspended
+    require(can_edit_post(current_user, post))
     as_host = not is_author_of(current_user, post)
     preview = _preview(form)
     if preview is None and form.validate_on_submit():

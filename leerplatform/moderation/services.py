@@ -176,10 +176,18 @@ def suspend(
     days: int,
     reason: str,
     post: Post | None = None,
+    hide: bool = False,
 ) -> AuditEntry:
-    """The participant may read the region but not write in it for ``days`` days."""
+    """The participant may read the region but not write in it for ``days`` days; with
+    ``hide`` the post that led to it is hidden too, in the same log entry."""
     now = utcnow()
     until = now + timedelta(days=days)
+    before: dict[str, Any] = {"geschorst": False}
+    after: dict[str, Any] = {"geschorst_tot": until.isoformat()}
+    if hide and post is not None and not post.is_hidden:
+        post.hidden_at = now
+        post.hidden_reason = reason.strip()
+        before["zichtbaar"], after["zichtbaar"] = True, False
     db.session.add(
         Suspension(
             user_id=user.id,
@@ -199,8 +207,8 @@ def suspend(
         reason=reason,
         post=post,
         subject=user,
-        before={"geschorst": False},
-        after={"geschorst_tot": until.isoformat()},
+        before=before,
+        after=after,
     )
     _tell_author(user, "suspension", post=post, reason=reason, region=region, until=until)
     db.session.flush()
@@ -288,6 +296,15 @@ def move_thread(*, thread: Thread, host: User, to: Region, reason: str) -> Audit
             Report.decided_at.is_(None),
             Report.post_id.in_(select(Post.id).where(Post.thread_id == thread.id)),
         )
+        .values(region_id=to.id)
+        .execution_options(synchronize_session=False)
+    )
+    # Open proposals for an action item go to the hosts who now look after the thread.
+    from leerplatform.actions.models import ActionProposal
+
+    db.session.execute(
+        update(ActionProposal)
+        .where(ActionProposal.thread_id == thread.id, ActionProposal.decided_at.is_(None))
         .values(region_id=to.id)
         .execution_options(synchronize_session=False)
     )

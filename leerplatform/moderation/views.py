@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -11,9 +10,15 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from leerplatform.accounts.models import User
-from leerplatform.clock import utcnow
 from leerplatform.extensions import db
-from leerplatform.forum.models import THEME_LABELS, THREAD_KIND_LABELS, Post, Thread
+from leerplatform.forum.models import (
+    THEME_LABELS,
+    THREAD_KIND_LABELS,
+    Post,
+    Theme,
+    Thread,
+    ThreadKind,
+)
 from leerplatform.forum.services import post_by_id, thread_by_id
 from leerplatform.moderation import services
 from leerplatform.moderation.forms import (
@@ -34,6 +39,7 @@ from leerplatform.permissions import (
 )
 from leerplatform.regions.models import NATIONAL_CODE, Region
 from leerplatform.regions.services import all_regions, region_by_code
+from leerplatform.text import csv_writer
 
 bp = Blueprint("moderation", __name__)
 
@@ -92,6 +98,7 @@ def overview() -> str:
         region=None,
         regions=regions,
         reports=services.report_queue([r.id for r in regions]),
+        open_count=services.open_report_count([r.id for r in regions]),
         suspensions=[],
     )
 
@@ -111,6 +118,7 @@ def queue(code: str) -> str:
         region=region,
         regions=[region],
         reports=services.report_queue([region.id]),
+        open_count=services.open_report_count([region.id]),
         suspensions=services.active_suspensions(region),
     )
 
@@ -135,16 +143,21 @@ def decide(report_id: int) -> str | Response:
             services.dismiss_reports(post=post, host=current_user, reason=reason)
         elif decision == "waarschuwen":
             services.warn_author(post=post, host=current_user, reason=reason)
-        elif decision == "schorsen" and post.author is not None:
-            post.hidden_at = post.hidden_at or utcnow()
-            post.hidden_reason = post.hidden_reason or reason
+        elif decision == "schorsen":
+            author = post.author
+            if author is None or can_moderate_region(author, region):
+                form.decision.errors = [
+                    _("The author cannot be suspended here: a host, or an account that is gone.")
+                ]
+                return render_template("moderation/decide.html", report=found, post=post, form=form)
             services.suspend(
-                user=post.author,
+                user=author,
                 region=region,
                 host=current_user,
                 days=form.days.data,
                 reason=reason,
                 post=post,
+                hide=True,
             )
         db.session.commit()
         flash(_("Done. Your decision is in the region's log."))
@@ -162,7 +175,12 @@ def hide(post_id: int) -> str | Response:
     require(can_moderate_region(current_user, post.thread.region) and not post.is_deleted)
     form = ReasonForm()
     if form.validate_on_submit():
-        if post.is_hidden:
+        # The form says what it was opened for: if another host did it meanwhile, nothing flips.
+        goal = request.form.get("doel")
+        wanted_hidden = not post.is_hidden if goal is None else goal == "verbergen"
+        if wanted_hidden == post.is_hidden:
+            flash(_("Another host did this already."))
+        elif post.is_hidden:
             services.unhide_post(post=post, host=current_user, reason=form.reason.data)
             flash(_("The message is visible again."))
         else:
@@ -276,8 +294,11 @@ def _apply(thread: Thread, form: ThreadModerationForm, destinations: list[Region
         services.move_thread(thread=thread, host=current_user, to=target, reason=reason)
         return _("The conversation is moved, with its replies, links and followers.")
     if action == "labels":
-        if not form.themes.data:
+        if not form.themes.data or not set(form.themes.data) <= {t.value for t in Theme}:
             form.themes.errors = [_("Choose at least one theme.")]
+            return None
+        if form.kind.data not in {k.value for k in ThreadKind}:
+            form.kind.errors = [_("Choose what kind of message it is.")]
             return None
         changed = services.relabel(
             thread=thread,
@@ -322,7 +343,7 @@ def _log(region: Region | None) -> str | Response:
 
 def _log_csv(region: Region | None) -> Response:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
+    writer = csv_writer(buffer)
     writer.writerow(
         [
             _("When"),

@@ -12,7 +12,7 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 from typing import Any
 
-from flask import current_app, render_template, url_for
+from flask import current_app, has_request_context, render_template, url_for
 from sqlalchemy import func, select, update
 
 from leerplatform.clock import utcnow
@@ -137,8 +137,14 @@ def deliver_message(message: OutboxMessage, *, send: Callable[[EmailMessage], No
 
 
 def absolute_url(endpoint: str, **values: Any) -> str:
-    """A link for an e-mail: the configured public BASE_URL, never the Host header of a request."""
-    return current_app.config["BASE_URL"] + url_for(endpoint, **values)
+    """A link for an e-mail: the configured public BASE_URL, never the Host header of a request.
+
+    Works outside a request too (the worker, the demo loader, a CLI command).
+    """
+    if has_request_context():
+        return current_app.config["BASE_URL"] + url_for(endpoint, **values)
+    with current_app.test_request_context("/"):
+        return current_app.config["BASE_URL"] + url_for(endpoint, **values)
 
 
 def outbox_counts() -> dict[str, int]:

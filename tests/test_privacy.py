@@ -1,0 +1,145 @@
+"""Take your data home, and leave without a trace: checked against every table."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import String, Text, func, select
+
+from leerplatform.accounts.models import User
+from leerplatform.actions import services as actions
+from leerplatform.extensions import db
+from leerplatform.following import services as following
+from leerplatform.forum import services as forum
+from leerplatform.forum.models import Post, Thread
+from leerplatform.moderation import services as moderation
+from leerplatform.regions.services import region_by_code
+from tests.conftest import Auth, post_form
+from tests.factories import make_user
+
+LEAVER = "vertrekker@example.nl"
+NAME = "Moeder van Fenna"
+
+
+def _busy_life(app: Flask) -> int:
+    """A person who did a bit of everything; returns their id."""
+    with app.app_context():
+        host = make_user(email="gastheer@example.nl", display_name="Gastheer", host_of="5515")
+        other = make_user(email="ander@example.nl", display_name="Vader van Bo")
+        me = make_user(email=LEAVER, display_name=NAME)
+        region = region_by_code("5515")
+        thread = forum.start_thread(
+            region=region, author=me, title="Mijn knelpunt met vervoer", kind="knelpunt",
+            themes=["vervoer"], body="De taxi komt te laat.",
+        )  # fmt: skip
+        reply = forum.reply_to(thread=thread, author=other, body="Herkenbaar.")
+        mine = forum.reply_to(thread=thread, author=me, body="Dank je.", parent=reply)
+        forum.edit_post(post=mine, body="Dank je wel!", editor=me)
+        good = forum.start_thread(
+            region=region, author=other, title="Vaste chauffeur helpt", kind="goed_voorbeeld",
+            themes=["vervoer"], body="Vraag om een vaste chauffeur.",
+        )  # fmt: skip
+        forum.recommend(thread=good, user=me)
+        following.set_follow(me, "app", region=region)
+        forum.reply_to(thread=good, author=other, body="Nog een tip.")
+        item = actions.create_item(
+            region=region, author=host, title="Vervoer op tijd", description="Samen.",
+            themes=["vervoer"], owner=me, threads=[thread],
+        )  # fmt: skip
+        actions.add_update(item=item, author=me, body="Ik bel de vervoerder.")
+        actions.propose(thread=good, user=me, note="Graag een actiepunt.")
+        moderation.report(post=reply, reporter=me, reason="anders", note="Klopt niet helemaal.")
+        moderation.warn_author(post=mine, host=host, reason="Let op je toon.")
+        db.session.commit()
+        return me.id
+
+
+def test_the_export_holds_every_row_that_points_at_the_person(
+    app: Flask, regions: None, client: FlaskClient, auth: Auth
+) -> None:
+    user_id = _busy_life(app)
+    auth.login(LEAVER)
+    response = client.get("/mijn-gegevens/download")
+    assert response.mimetype == "application/json"
+    data = json.loads(response.get_data(as_text=True))
+    assert data["account"]["email"] == LEAVER
+    assert "password_hash" not in data["account"]
+    with app.app_context():
+        # Every row of every table that points at the person is in the export, all columns.
+        checked = 0
+        for table in db.metadata.sorted_tables:
+            for column in table.columns:
+                if table.name == "users" or not any(
+                    key.column.table.name == "users" for key in column.foreign_keys
+                ):
+                    continue
+                rows = db.session.execute(select(table).where(column == user_id)).mappings()
+                expected = sorted(
+                    json.dumps(dict(row), default=str, sort_keys=True) for row in rows
+                )
+                exported = sorted(
+                    json.dumps(row, sort_keys=True) for row in data[f"{table.name}.{column.name}"]
+                )
+                assert len(exported) == len(expected), f"{table.name}.{column.name}"
+                checked += len(expected)
+        assert checked >= 15
+    posts = {p["body_source"] for p in data["posts.author_id"]}
+    assert posts >= {"De taxi komt te laat.", "Dank je wel!"}
+    revisions = [r["body_source"] for r in data["post_revisions.of_my_posts"]]
+    assert revisions == ["Dank je."]
+    assert data["reports.reporter_id"][0]["note"] == "Klopt niet helemaal."
+    updates = [u["body_source"] for u in data["action_item_updates.author_id"]]
+    assert "Ik bel de vervoerder." in updates
+    assert data["action_items.owner_id"][0]["title"] == "Vervoer op tijd"
+    assert data["follows.user_id"], "what they follow"
+    assert data["notifications.user_id"], "their notifications"
+    assert data["consent_records.user_id"], "their consent"
+
+
+def _text_columns_holding(value: str) -> list[str]:
+    found = []
+    for table in db.metadata.sorted_tables:
+        for column in table.columns:
+            if isinstance(column.type, String | Text):
+                hits = db.session.scalar(
+                    select(func.count()).select_from(table).where(column.contains(value))
+                )
+                if hits:
+                    found.append(f"{table.name}.{column.name}")
+    return found
+
+
+@pytest.mark.parametrize("posts", ["houden", "weg"])
+def test_after_deleting_the_account_no_table_holds_the_address_or_the_name(
+    app: Flask, regions: None, client: FlaskClient, auth: Auth, posts: str
+) -> None:
+    user_id = _busy_life(app)
+    auth.login(LEAVER)
+    wrong = post_form(client, "/mijn-gegevens/verwijderen", {"posts": posts, "password": "fout"})
+    assert "Dit is niet je wachtwoord." in wrong.get_data(as_text=True)
+    response = post_form(
+        client,
+        "/mijn-gegevens/verwijderen",
+        {"posts": posts, "password": "een lange zin als wachtwoord"},
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(User, user_id) is None
+        assert _text_columns_holding(LEAVER) == []
+        assert _text_columns_holding(NAME) == []
+        thread = db.session.scalar(select(Thread).where(Thread.kind == "knelpunt"))
+        replies = db.session.scalars(select(Post).where(Post.author_id.is_(None))).all()
+        assert replies, "their posts lose their author"
+        if posts == "houden":
+            assert thread.title == "Mijn knelpunt met vervoer"
+            assert {p.body_source for p in replies} >= {"De taxi komt te laat.", "Dank je wel!"}
+        else:
+            assert thread.title != "Mijn knelpunt met vervoer"
+            assert all(p.body_source == "" and p.deleted_at for p in replies)
+            assert thread.reply_count == 1  # the other person's reply stays
+    page = client.get("/onderwerp/1").get_data(as_text=True)
+    assert client.get("/mijn-gegevens").status_code == 302  # logged out
+    assert NAME not in page
