@@ -35,6 +35,7 @@ from leerplatform.moderation.views import bp as moderation_bp
 from leerplatform.outbox.cli import outbox_cli
 from leerplatform.pages.views import bp as pages_bp
 from leerplatform.permissions import TEMPLATE_PREDICATES
+from leerplatform.privacy.cli import privacy_cli
 from leerplatform.privacy.views import bp as privacy_bp
 from leerplatform.regions.cli import regions_cli
 from leerplatform.regions.models import RegionMembership
@@ -164,5 +165,5 @@ def _unread_notifications() -> int:
 
 
 def register_commands(app: Flask) -> None:
-    for group in (users_cli, regions_cli, outbox_cli, digest_cli, demo_cli):
+    for group in (users_cli, regions_cli, outbox_cli, digest_cli, privacy_cli, demo_cli):
         app.cli.add_command(group)

@@ -143,3 +143,52 @@ def test_after_deleting_the_account_no_table_holds_the_address_or_the_name(
     page = client.get("/onderwerp/1").get_data(as_text=True)
     assert client.get("/mijn-gegevens").status_code == 302  # logged out
     assert NAME not in page
+
+
+def test_purge_removes_unconfirmed_accounts_after_a_week_and_delivered_mail_after_a_month(
+    app: Flask, regions: None, runner: object
+) -> None:
+    from datetime import timedelta
+
+    from leerplatform.clock import utcnow
+    from leerplatform.outbox.models import OutboxMessage
+
+    with app.app_context():
+        old = make_user(email="oud@example.nl", verified=False)
+        new = make_user(email="nieuw@example.nl", verified=False)
+        kept = make_user(email="bevestigd@example.nl")
+        old.created_at = utcnow() - timedelta(days=8)
+        kept.created_at = utcnow() - timedelta(days=400)
+        moments = {"oud": 31, "recent": 2}
+        for name, days in moments.items():
+            db.session.add(
+                OutboxMessage(
+                    message_id=f"<{name}@example.nl>",
+                    to_address="iemand@example.nl",
+                    subject=name,
+                    body_text="…",
+                    status="sent",
+                    sent_at=utcnow() - timedelta(days=days),
+                )
+            )
+        db.session.add(
+            OutboxMessage(
+                message_id="<wacht@example.nl>",
+                to_address="iemand@example.nl",
+                subject="wacht",
+                body_text="…",
+                status="pending",
+                created_at=utcnow() - timedelta(days=90),
+            )
+        )
+        db.session.commit()
+        new_id, kept_id = new.id, kept.id
+    result = runner.invoke(args=["privacy", "purge"])  # type: ignore[attr-defined]
+    assert result.exit_code == 0, result.output
+    assert "1 unconfirmed accounts and 1 delivered e-mails removed" in result.output
+    with app.app_context():
+        emails = set(db.session.scalars(select(User.email)))
+        assert "oud@example.nl" not in emails
+        assert {db.session.get(User, new_id).email, db.session.get(User, kept_id).email} <= emails
+        subjects = set(db.session.scalars(select(OutboxMessage.subject)))
+        assert subjects == {"recent", "wacht"}
