@@ -544,15 +544,20 @@ class _ModerationBuilder:
         if national is None:
             return
         taken = set(db.session.scalars(select(Thread.title).where(Thread.region_id == national.id)))
-        candidates = [
+        movable = [
             t
             for t in self.threads
             if t.id not in self.busy
             and not t.is_pinned
             and t.title not in taken
             and t.kind in (ThreadKind.ERVARING.value, ThreadKind.VRAAG.value)
-            and {"bekostiging", "regelgeving"} & {link.theme for link in t.theme_links}
         ]
+        national_themes = {"bekostiging", "regelgeving", "vervoer", "hulpmiddelen"}
+        # Prefer what needs national rules; any experience or question will do otherwise (which
+        # threads carry action items depends on the demo's dates, so it is not fixed).
+        candidates = [
+            t for t in movable if national_themes & {link.theme for link in t.theme_links}
+        ] or movable
         thread = min(candidates, key=lambda t: (t.created_at, t.id), default=None)
         if thread is None:
             return
