@@ -25,6 +25,7 @@ def from_environment(environ: Mapping[str, str], instance_path: str) -> dict[str
     Defaults suit a first run: SQLite in ``instance/``, mails written to ``instance/mail``.
     """
     env = environ.get("LEERPLATFORM_ENV", "development")
+    demo_allowed = env != "production"
     database_url = environ.get("DATABASE_URL") or (
         "sqlite:///" + str(Path(instance_path) / "leerplatform.sqlite")
     )
@@ -75,7 +76,13 @@ def from_environment(environ: Mapping[str, str], instance_path: str) -> dict[str
         "PROXY_COUNT": int(environ.get("PROXY_COUNT") or "0"),
         "EMAIL_TOKEN_MAX_AGE": int(environ.get("EMAIL_TOKEN_MAX_AGE", str(3 * 24 * 3600))),
         "RESET_TOKEN_MAX_AGE": int(environ.get("RESET_TOKEN_MAX_AGE", str(2 * 3600))),
-        "DEMO_ALLOWED": env != "production",
+        "DEMO_ALLOWED": demo_allowed,
+        # Hosts and admins need two-step verification before they moderate. Only a development
+        # machine with the demo accounts (which have a password only) leaves it off by default.
+        "TWO_STEP_REQUIRED_FOR_MODERATORS": _bool(
+            environ.get("TWO_STEP_REQUIRED_FOR_MODERATORS"),
+            default=not (demo_allowed and env == "development"),
+        ),
     }
 
 

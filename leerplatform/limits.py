@@ -1,5 +1,6 @@
 """Rate limits on the forms that can be abused: logging in, registering, password reset,
-posting and reporting; and a brake on repeated wrong passwords for one e-mail address.
+posting and reporting; a brake on repeated wrong passwords for one e-mail address, and one on
+wrong two-step codes for one account.
 
 The limits wrap the existing views from outside (``app.view_functions``), so the features keep
 no knowledge of them. Counts live in Redis when ``REDIS_URL`` is set, so all workers share them;
@@ -24,7 +25,7 @@ from datetime import UTC, datetime, timedelta
 from functools import wraps
 from typing import Any
 
-from flask import Flask, current_app, make_response, render_template, request
+from flask import Flask, current_app, make_response, render_template, request, session
 from flask_babel import format_time, format_timedelta
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
@@ -34,6 +35,7 @@ from werkzeug.exceptions import TooManyRequests
 from werkzeug.wrappers import Response
 
 from leerplatform.accounts.services import normalize_email
+from leerplatform.accounts.two_step import pending_marker
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +56,9 @@ REPORTING_PER_PERSON = "20 per hour"
 # fifteen minutes, the next attempts for that address are refused until the oldest one is fifteen
 # minutes old. A correct password clears the count. A reset link still lets the owner in.
 FAILED_LOGINS_PER_EMAIL: RateLimitItem = RateLimitItemPerMinute(5, 15)
+# Per account, for the code step after a right password: five wrong codes in fifteen minutes,
+# then the next are refused. A six-digit code cannot be guessed at that pace.
+FAILED_CODES_PER_ACCOUNT: RateLimitItem = RateLimitItemPerMinute(5, 15)
 
 POSTING_ENDPOINTS = (
     "forum.new_thread",
@@ -100,7 +105,10 @@ def register_rate_limits(app: Flask) -> None:
 
     views = app.view_functions
     views["accounts.login"] = limiter.limit(LOGIN_PER_ADDRESS, methods=["POST"])(
-        _brake_on_wrong_passwords(views["accounts.login"])
+        _brake(views["accounts.login"], _submitted_email, FAILED_LOGINS_PER_EMAIL)
+    )
+    views["accounts.login_code"] = limiter.limit(LOGIN_PER_ADDRESS, methods=["POST"])(
+        _brake(views["accounts.login_code"], _pending_account, FAILED_CODES_PER_ACCOUNT)
     )
     for endpoint, limit, counts in (
         ("accounts.register", REGISTRATION_PER_ADDRESS, _went_through),
@@ -145,33 +153,42 @@ def _went_through_for_a_person(response: Response) -> bool:
     return current_user.is_authenticated and _went_through(response)
 
 
-# The brake on wrong passwords
+# The brakes on wrong passwords and wrong codes
 
 
-def _brake_on_wrong_passwords(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Refuse a login for an address that had too many failed attempts, and count failures.
+def _submitted_email() -> str | None:
+    """Whom a login counts for: the submitted e-mail address, whether it has an account or not."""
+    email = normalize_email(request.form.get("email", ""))
+    return _pseudonym("email", email) if email else None
+
+
+def _pending_account() -> str | None:
+    """Whom a code counts for: the account whose password this session gave."""
+    marker = pending_marker(session)
+    return _pseudonym("account", str(marker["uid"])) if marker else None
+
+
+def _brake(
+    view: Callable[..., Any], subject: Callable[[], str | None], limit: RateLimitItem
+) -> Callable[..., Any]:
+    """Refuse an attempt for a subject that had too many failures, and count failures.
 
     A POST that does not end in a redirect is a failed attempt: the login view redirects only
-    when the address and password are right. It is counted for the submitted address whether
-    or not it has an account, so the answers tell nobody which addresses exist.
+    when the address and password are right (to the code step, or logged in), the code step
+    only when the code is right. A login is counted for the submitted address whether or not
+    it has an account, so the answers tell nobody which addresses exist.
     """
 
     @wraps(view)
     def braked(*args: Any, **kwargs: Any) -> Any:
-        email = normalize_email(request.form.get("email", "")) if request.method == "POST" else ""
-        if not email:
+        who = subject() if request.method == "POST" else None
+        if not who:
             return view(*args, **kwargs)
         limiter: Limiter = current_app.extensions["rate_limiter"]
-        key = (
-            current_app.config["RATELIMIT_KEY_PREFIX"],
-            "failed-login",
-            _pseudonym("email", email),
-        )
+        key = (current_app.config["RATELIMIT_KEY_PREFIX"], "failed-login", who)
         try:
-            if not limiter.limiter.test(FAILED_LOGINS_PER_EMAIL, *key):
-                reset_at = limiter.limiter.get_window_stats(
-                    FAILED_LOGINS_PER_EMAIL, *key
-                ).reset_time
+            if not limiter.limiter.test(limit, *key):
+                reset_at = limiter.limiter.get_window_stats(limit, *key).reset_time
                 raise TooManyRequests(retry_after=_seconds_until(reset_at))
         except limiter.storage.base_exceptions:
             log.exception("Rate limit storage unreachable; login not braked")
@@ -179,9 +196,9 @@ def _brake_on_wrong_passwords(view: Callable[..., Any]) -> Callable[..., Any]:
         response = current_app.make_response(view(*args, **kwargs))
         try:
             if _went_through(response):
-                limiter.limiter.clear(FAILED_LOGINS_PER_EMAIL, *key)
+                limiter.limiter.clear(limit, *key)
             else:
-                limiter.limiter.hit(FAILED_LOGINS_PER_EMAIL, *key)
+                limiter.limiter.hit(limit, *key)
         except limiter.storage.base_exceptions:
             log.exception("Rate limit storage unreachable; failed login not counted")
         return response
@@ -200,7 +217,7 @@ def render_too_many_requests(error: TooManyRequests) -> Response:
         "errors/429.html",
         wait=format_timedelta(timedelta(seconds=seconds), threshold=1, add_direction=True),
         retry_at=format_time(retry_at, "short"),
-        at_login=request.endpoint == "accounts.login",
+        at_login=request.endpoint in ("accounts.login", "accounts.login_code"),
     )
     response = make_response(page, 429)
     response.headers["Retry-After"] = str(seconds)

@@ -53,6 +53,13 @@ def can_moderate_region(user: Any, region: Region) -> bool:
     return is_admin(user) or is_host_of(user, region)
 
 
+def needs_two_step(user: Any) -> bool:
+    """A host or admin without two-step verification: sent to set it up before moderating."""
+    if not is_logged_in(user) or user.totp_enabled_at is not None:
+        return False
+    return is_admin(user) or bool(user.hosted_region_ids)
+
+
 def can_read_region(user: Any, region: Region) -> bool:
     """What is written in a region: logged in, and a member where the region is members-only."""
     if not is_logged_in(user):

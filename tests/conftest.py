@@ -133,6 +133,9 @@ def app(schema: str, smtp_server: Mailbox, tmp_path: Path) -> Iterator[Flask]:
             "MAIL_TIMEOUT": 5.0,
             "BASE_URL": "http://localhost",
             "RATELIMIT_ENABLED": False,  # tests/test_rate_limits.py turns them on
+            # Hosts and admins here log in with a password only; tests/test_two_step.py turns
+            # the requirement on and checks it.
+            "TWO_STEP_REQUIRED_FOR_MODERATORS": False,
         }
     )
     yield app
@@ -289,6 +292,7 @@ def module_app(schema: str, smtp_server: Mailbox, **extra: Any) -> Iterator[Flas
             "MAIL_TIMEOUT": 5.0,
             "BASE_URL": "http://localhost",
             "RATELIMIT_ENABLED": False,
+            "TWO_STEP_REQUIRED_FOR_MODERATORS": False,
             **extra,
         }
     )

@@ -38,3 +38,17 @@ def make_user(**overrides: Any) -> User:
         appoint_host(region=region_by_code(host_of), user=user, appointed_by=None)
     db.session.commit()
     return user
+
+
+def enable_two_step(user: User) -> str:
+    """Turn on two-step verification for ``user``, committed; return the secret for codes."""
+    import pyotp
+
+    from leerplatform.accounts.two_step import enable_two_step as enable
+
+    secret = pyotp.random_base32()
+    codes = enable(user=user, secret=secret, code=pyotp.TOTP(secret).now())
+    assert codes is not None
+    user.totp_last_step = None  # the set-up code may be used once more by the test
+    db.session.commit()
+    return secret

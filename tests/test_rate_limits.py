@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import pyotp
 import pytest
 import redis
 from flask import Flask
@@ -29,7 +30,7 @@ from leerplatform.extensions import db
 from leerplatform.forum import services as forum
 from leerplatform.regions.services import region_by_code
 from tests.conftest import CSRF_RE, free_port
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, enable_two_step, make_user
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 COPIED_SETTINGS = (
@@ -452,3 +453,43 @@ def test_without_redis_logging_in_goes_on_with_counts_per_worker(
     for n in range(first_limit(rate_limits.LOGIN_PER_ADDRESS) - 2):
         assert browser.login(f"iemand{n}@example.nl", "fout").status_code == 200
     assert_refused(browser.login("nog.iemand@example.nl", "fout"), at_most=60)
+
+
+# --- two-step verification ----------------------------------------------------------------------
+
+
+def _with_two_step(app: Flask, email: str) -> str:
+    with app.app_context():
+        return enable_two_step(make_user(email=email))
+
+
+def test_a_right_password_before_the_code_step_is_no_failed_login(
+    limited: Flask, regions: None
+) -> None:
+    _with_two_step(limited, "gastheer@example.nl")
+    allowed = rate_limits.FAILED_LOGINS_PER_EMAIL.amount
+    for n in range(allowed + 2):
+        browser = Browser(limited, f"198.51.100.{n}")
+        response = browser.login("gastheer@example.nl")
+        assert response.status_code == 302
+        assert response.headers["Location"] == "/inloggen/code"
+
+
+def test_wrong_codes_brake_the_account_even_from_new_sessions(
+    limited: Flask, regions: None
+) -> None:
+    secret = _with_two_step(limited, "gastheer@example.nl")
+    allowed = rate_limits.FAILED_CODES_PER_ACCOUNT.amount
+    wrong = "000000" if pyotp.TOTP(secret).now() != "000000" else "111111"
+    answers = []
+    for n in range(allowed + 1):
+        # A new session and address each time: the count belongs to the account.
+        browser = Browser(limited, f"198.51.100.{n}")
+        assert browser.login("gastheer@example.nl").status_code == 302
+        answers.append(browser.post("/inloggen/code", {"code": wrong}))
+    assert [r.status_code for r in answers] == [200] * allowed + [429]
+    assert_refused(answers[-1], at_most=15 * 60)
+    # Even the right code waits now.
+    browser = Browser(limited, "203.0.113.9")
+    browser.login("gastheer@example.nl")
+    assert browser.post("/inloggen/code", {"code": pyotp.TOTP(secret).now()}).status_code == 429

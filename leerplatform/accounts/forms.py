@@ -16,7 +16,7 @@ from wtforms import (
     SelectField,
     StringField,
 )
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
 
 from leerplatform.accounts.models import PARTICIPANT_KIND_LABELS
 from leerplatform.accounts.passwords import MAX_LENGTH, password_problem
@@ -159,6 +159,50 @@ class HomeRegionForm(FlaskForm):
     region = SelectField(
         _l("Home region"),
         validators=[DataRequired(message=_l("Choose a region."))],
+    )
+
+
+class TwoStepSetupForm(FlaskForm):
+    code = StringField(
+        _l("Code from the app"),
+        description=_l("The 6 digits your app shows now."),
+        validators=[
+            DataRequired(message=_l("Fill in the 6 digits from the app.")),
+            Regexp(r"^\s*\d{3}\s?\d{3}\s*$", message=_l("A code has 6 digits.")),
+        ],
+        render_kw={
+            "autocomplete": "one-time-code",
+            "inputmode": "numeric",
+            "maxlength": 7,
+            "spellcheck": "false",
+        },
+    )
+
+
+class TwoStepLoginForm(FlaskForm):
+    code = StringField(
+        _l("Code"),
+        description=_l(
+            "The 6 digits from your authenticator app. No phone at hand? "
+            "Use one of your recovery codes."
+        ),
+        validators=[
+            DataRequired(message=_l("Fill in the code from your app or a recovery code.")),
+            Length(max=40, message=_l("This code is too long.")),
+        ],
+        render_kw={
+            "autocomplete": "one-time-code",
+            "spellcheck": "false",
+            "autocapitalize": "none",
+        },
+    )
+
+
+class TwoStepOffForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Your password"),
+        validators=[DataRequired(message=_l("Fill in your password."))],
+        render_kw={"autocomplete": "current-password"},
     )
 
 

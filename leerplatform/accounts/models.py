@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from leerplatform.clock import utcnow
@@ -76,6 +76,11 @@ class User(UserMixin, db.Model):
     """E-mail about what one follows: 'direct' (per event), 'dagelijks' (a digest) or 'nooit'."""
     feed_key: Mapped[str | None] = mapped_column(String(64))
     """Part of the personal feed addresses; a new key revokes the old addresses."""
+    totp_secret: Mapped[str | None] = mapped_column(String(32))
+    """The base32 secret of two-step verification, set once the person confirmed a code."""
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    """The 30-second time step of the last accepted code: no code is accepted twice."""
 
     home_region: Mapped[Region | None] = relationship()
     memberships: Mapped[list[RegionMembership]] = relationship(
@@ -95,6 +100,10 @@ class User(UserMixin, db.Model):
     @property
     def is_verified(self) -> bool:
         return self.email_verified_at is not None
+
+    @property
+    def has_two_step(self) -> bool:
+        return self.totp_enabled_at is not None and self.totp_secret is not None
 
     @property
     def kind(self) -> ParticipantKind:
@@ -126,3 +135,15 @@ class ConsentRecord(db.Model):
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
+
+
+class RecoveryCode(db.Model):
+    """A one-time code to log in without the authenticator app; only its Argon2 hash is kept."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

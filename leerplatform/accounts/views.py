@@ -7,6 +7,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -17,7 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from leerplatform.accounts import services
+from leerplatform.accounts import services, two_step
 from leerplatform.accounts.forms import (
     ChangeEmailForm,
     ChangePasswordForm,
@@ -27,6 +28,9 @@ from leerplatform.accounts.forms import (
     LoginForm,
     RegisterForm,
     ResetPasswordForm,
+    TwoStepLoginForm,
+    TwoStepOffForm,
+    TwoStepSetupForm,
     options,
 )
 from leerplatform.accounts.navigation import safe_next
@@ -44,6 +48,7 @@ from leerplatform.regions.services import (
 bp = Blueprint("accounts", __name__)
 
 EMPTY_CHOICE = ("", "")
+SETUP_NONCE_KEY = "two_step_setup"
 
 
 def _start_session(user: services.User, *, remember: bool) -> None:
@@ -133,11 +138,42 @@ def login() -> str | Response:
             form.password.errors.append(_("The e-mail address or the password is not right."))
         else:
             db.session.commit()
-            _start_session(user, remember=form.remember.data)
-            if not user.is_verified:
-                flash(_("Confirm your e-mail address with the link we sent you, to take part."))
-            return redirect(target or url_for("pages.home"))
+            if user.has_two_step:
+                # Not logged in yet: the code step finishes the login (a redirect, so the
+                # wrong-password brake counts this as a right password).
+                two_step.mark_pending(session, user, remember=form.remember.data, target=target)
+                return redirect(url_for("accounts.login_code"))
+            return _finish_login(user, remember=form.remember.data, target=target)
     return render_template("accounts/login.html", form=form, next=target)
+
+
+def _finish_login(user: services.User, *, remember: bool, target: str | None) -> Response:
+    _start_session(user, remember=remember)
+    if not user.is_verified:
+        flash(_("Confirm your e-mail address with the link we sent you, to take part."))
+    return redirect(target or url_for("pages.home"))
+
+
+@bp.route("/inloggen/code", methods=["GET", "POST"])
+def login_code() -> str | Response:
+    """The second step: a code from the app or a recovery code, within five minutes."""
+    if current_user.is_authenticated:
+        return redirect(url_for("pages.home"))
+    user = two_step.pending_user(session)
+    if user is None:
+        session.pop(two_step.PENDING_KEY, None)
+        flash(_("Log in again. The step with the code lasts at most 5 minutes."), "warning")
+        return redirect(url_for("accounts.login"))
+    form = TwoStepLoginForm()
+    if form.validate_on_submit():
+        if two_step.check_login_code(user=user, code=form.code.data):
+            db.session.commit()
+            marker = session[two_step.PENDING_KEY]
+            return _finish_login(
+                user, remember=bool(marker.get("remember")), target=safe_next(marker.get("next"))
+            )
+        form.code.errors.append(_("This code is not right. Use the newest code from your app."))
+    return render_template("accounts/login_code.html", form=form)
 
 
 @bp.post("/uitloggen")
@@ -186,6 +222,66 @@ def reset_password(token: str) -> str | Response:
 @login_required
 def my_account() -> str:
     return render_template("accounts/my_account.html", form=ConfirmForm())
+
+
+@bp.route("/mijn-gegevens/tweestaps", methods=["GET", "POST"])
+@login_required
+def two_step_setup() -> str | Response:
+    """Set up: show a secret, confirm it with a code, then show the recovery codes once."""
+    if current_user.has_two_step:
+        return _render_two_step_on(TwoStepOffForm())
+    target = safe_next(request.args.get("next"))
+    nonce = session.setdefault(SETUP_NONCE_KEY, two_step.new_nonce())
+    secret = two_step.setup_secret(current_user, nonce)
+    form = TwoStepSetupForm()
+    if form.validate_on_submit():
+        codes = two_step.enable_two_step(user=current_user, secret=secret, code=form.code.data)
+        if codes is None:
+            form.code.errors.append(
+                _("This code is not right. Check the time on your phone and try the newest code.")
+            )
+        else:
+            db.session.commit()
+            session.pop(SETUP_NONCE_KEY, None)
+            # Shown in the answer to the POST, not after a redirect: only hashes are stored,
+            # so the codes exist nowhere else, and this page is never cached.
+            page = render_template("accounts/recovery_codes.html", codes=codes, next=target)
+            response = make_response(page)
+            response.headers["Cache-Control"] = "no-store"
+            return response
+    uri = two_step.provisioning_uri(secret, current_user.email)
+    return render_template(
+        "accounts/two_step_setup.html",
+        form=form,
+        secret=two_step.grouped(secret),
+        uri=uri,
+        qr=two_step.qr_data_uri(uri),
+        next=target,
+    )
+
+
+@bp.post("/mijn-gegevens/tweestaps/uitzetten")
+@login_required
+def two_step_off() -> str | Response:
+    form = TwoStepOffForm()
+    if not current_user.has_two_step:
+        return redirect(url_for("accounts.two_step_setup"))
+    if form.validate_on_submit():
+        if verify_password(current_user.password_hash, form.current_password.data):
+            two_step.disable_two_step(user=current_user)
+            db.session.commit()
+            flash(_("Two-step verification is off. You log in with your password only."))
+            return redirect(url_for("accounts.my_account"))
+        form.current_password.errors.append(_("This is not your password."))
+    return _render_two_step_on(form)
+
+
+def _render_two_step_on(form: TwoStepOffForm) -> str:
+    return render_template(
+        "accounts/two_step_on.html",
+        form=form,
+        unused_codes=two_step.unused_recovery_code_count(current_user),
+    )
 
 
 @bp.route("/mijn-gegevens/wachtwoord", methods=["GET", "POST"])

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from leerplatform.accounts.forms import ConfirmForm, options
 from leerplatform.accounts.models import User
 from leerplatform.accounts.services import user_by_email
+from leerplatform.accounts.two_step import require_two_step_for_moderators
 from leerplatform.admin.forms import AppointHostForm, MunicipalityForm, RegionForm
 from leerplatform.extensions import db
 from leerplatform.outbox.services import failed_messages, outbox_counts, retry_failed
@@ -37,6 +38,9 @@ bp = Blueprint("admin", __name__, url_prefix="/beheer")
 @login_required
 def only_admins() -> None:
     require(can_administer(current_user))
+
+
+bp.before_request(require_two_step_for_moderators)
 
 
 def load_region(code: str) -> Region:

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from leerplatform.accounts.models import User
+from leerplatform.accounts.two_step import require_two_step_for_moderators
 from leerplatform.extensions import db
 from leerplatform.forum.models import (
     THEME_LABELS,
@@ -42,6 +43,16 @@ from leerplatform.regions.services import all_regions, region_by_code
 from leerplatform.text import csv_writer
 
 bp = Blueprint("moderation", __name__)
+
+# Everyone may report a post; every other page here is for hosts and admins.
+OPEN_TO_PARTICIPANTS = frozenset({"moderation.report"})
+
+
+@bp.before_request
+def moderators_use_two_step() -> Response | None:
+    if request.endpoint in OPEN_TO_PARTICIPANTS:
+        return None
+    return require_two_step_for_moderators()
 
 
 def _post(post_id: int) -> Post:

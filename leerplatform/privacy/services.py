@@ -22,7 +22,8 @@ EXPORT_VERSION = 1
 REMOVED_TITLE = "Verwijderd onderwerp"
 """The title a thread keeps when its author leaves and takes their words along."""
 
-SECRET_COLUMNS = {"password_hash", "session_token", "feed_key"}
+SECRET_COLUMNS = {"password_hash", "session_token", "feed_key", "totp_secret", "code_hash"}
+"""Credentials stay out of the export, in every table: a copy must not let anyone log in."""
 
 
 def _value(value: Any) -> Any:
@@ -66,7 +67,7 @@ def export_data(user: User) -> dict[str, Any]:
     }
     for name, query in owned_queries(user).items():
         data[name] = [
-            {key: _value(value) for key, value in row.items()}
+            {key: _value(value) for key, value in row.items() if key not in SECRET_COLUMNS}
             for row in db.session.execute(query).mappings()
         ]
     return data
