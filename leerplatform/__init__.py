@@ -19,6 +19,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from leerplatform import config as settings
 from leerplatform.accounts.cli import users_cli
 from leerplatform.accounts.models import ParticipantKind, User
+from leerplatform.accounts.two_step import gate_host_powers
 from leerplatform.accounts.views import bp as accounts_bp
 from leerplatform.actions.views import bp as actions_bp
 from leerplatform.admin.views import bp as admin_bp
@@ -35,6 +36,8 @@ from leerplatform.moderation.views import bp as moderation_bp
 from leerplatform.outbox.cli import outbox_cli
 from leerplatform.pages.views import bp as pages_bp
 from leerplatform.permissions import TEMPLATE_PREDICATES
+from leerplatform.places.cli import places_cli
+from leerplatform.places.views import bp as places_bp
 from leerplatform.privacy.cli import privacy_cli
 from leerplatform.privacy.views import bp as privacy_bp
 from leerplatform.regions.cli import regions_cli
@@ -63,6 +66,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_extensions(app)
     add_security_headers(app)
     register_blueprints(app)
+    app.before_request(gate_host_powers)
     register_rate_limits(app)
     register_error_handlers(app)
     register_template_helpers(app)
@@ -122,6 +126,7 @@ def register_blueprints(app: Flask) -> None:
         regions_bp,
         forum_bp,
         actions_bp,
+        places_bp,
         following_bp,
         privacy_bp,
         admin_bp,
@@ -165,5 +170,13 @@ def _unread_notifications() -> int:
 
 
 def register_commands(app: Flask) -> None:
-    for group in (users_cli, regions_cli, outbox_cli, digest_cli, privacy_cli, demo_cli):
+    for group in (
+        users_cli,
+        regions_cli,
+        outbox_cli,
+        digest_cli,
+        privacy_cli,
+        demo_cli,
+        places_cli,
+    ):
         app.cli.add_command(group)

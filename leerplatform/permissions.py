@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from leerplatform.actions.models import ActionItem
     from leerplatform.forum.models import Post, Thread
     from leerplatform.moderation.models import Suspension
+    from leerplatform.places.models import Place
     from leerplatform.regions.models import Region
 
 
@@ -47,6 +48,14 @@ def can_join_region(user: Any, region: Region) -> bool:
 def can_leave_region(user: Any, region: Region) -> bool:
     """Everyone may leave a region, except their home region (change that in the profile)."""
     return is_member_of(user, region) and user.home_region_id != region.id
+
+
+def is_moderator_by_region(user: Any, region: Region) -> bool:
+    """Whether someone else (a post's author) hosts the region, read from the region's own
+    host list (loaded with it), so a page with many authors asks no query per author."""
+    return bool(user is not None and user.is_admin) or any(
+        link.user_id == getattr(user, "id", None) for link in region.host_links
+    )
 
 
 def can_moderate_region(user: Any, region: Region) -> bool:
@@ -196,7 +205,7 @@ def action_roles(user: Any, region: Region, item: ActionItem | None = None) -> f
     if not can_read_region(user, region):
         return frozenset()
     roles = {"reader"}
-    if user.is_verified:
+    if can_post_in_region(user, region):
         roles.add("participant")
         if item is not None and item.owner_id == user.id:
             roles.add("owner")
@@ -253,6 +262,41 @@ def can_escalate_action_item(user: Any, item: ActionItem) -> bool:
         and not item.region.is_national
         and action_allowed(user, "escalate", item.region, item)
     )
+
+
+# The directory of places. Approved places are public; a proposal is seen by who made it and by
+# those who decide on it.
+
+
+def can_propose_place(user: Any) -> bool:
+    return is_logged_in(user) and bool(user.is_verified)
+
+
+def can_approve_place(user: Any, place: Place) -> bool:
+    """Hosts of the place's region and admins approve, decline and change places directly."""
+    return can_moderate_region(user, place.region)
+
+
+def can_review_places(user: Any) -> bool:
+    """The list of proposals: for admins and for anyone who hosts a region."""
+    return is_admin(user) or (is_logged_in(user) and bool(user.hosted_region_ids))
+
+
+def can_view_place(user: Any, place: Place) -> bool:
+    if place.status == "goedgekeurd" or can_approve_place(user, place):
+        return True
+    return is_logged_in(user) and place.proposed_by_id == user.id
+
+
+def can_edit_place(user: Any, place: Place) -> bool:
+    """Hosts and admins change a place directly; its proposer may still change it while it
+    waits for approval. An approved place is not taken out of the list by someone else's
+    edit (a declined change would otherwise remove a place others rely on)."""
+    if can_approve_place(user, place):
+        return True
+    if not can_propose_place(user):
+        return False
+    return place.proposed_by_id == user.id and place.status == "voorgesteld"
 
 
 TEMPLATE_PREDICATES = {

@@ -1238,7 +1238,7 @@ def test_who_may_do_what_on_the_predicates_and_on_the_pages(
         else:
             user = db.session.scalar(select(User).where(User.email == f"{role}@example.nl"))
             assert user is not None
-            _ = user.member_region_ids, user.hosted_region_ids
+            _ = user.member_region_ids, user.hosted_region_ids, user.suspensions
         item = db.session.get(ActionItem, place.item)
         thread = db.session.get(Thread, place.thread)
         assert item is not None

@@ -478,3 +478,54 @@ def test_only_a_development_machine_leaves_the_requirement_off_by_default(
 ) -> None:
     config = settings.from_environment(environ, str(tmp_path))
     assert config["TWO_STEP_REQUIRED_FOR_MODERATORS"] is required
+
+
+def test_a_password_reset_link_still_asks_for_the_code(
+    app: Flask, client: FlaskClient, regions: None
+) -> None:
+    """A link in a mailbox is one factor: with two-step on, the reset ends at the code step."""
+    from leerplatform.accounts.tokens import make_reset_token
+
+    email, secret, _codes = user_with_two_step(app)
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == email))
+        assert user is not None
+        path = f"/wachtwoord-herstellen/{make_reset_token(user)}"
+    new_password = "een heel ander lang wachtwoord"
+    response = post_form(client, path, {"password": new_password, "password_again": new_password})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(CODE_STEP)
+    assert not logged_in(client)
+    enter_code(client, pyotp.TOTP(secret).now())
+    assert logged_in(client)
+
+
+def test_a_host_without_two_step_cannot_use_host_powers_outside_moderation_either(
+    app: Flask, client: FlaskClient, auth: Auth, regions: None
+) -> None:
+    """Editing others' words, reading their earlier versions and region settings ask for it."""
+    from leerplatform.forum import services as forum
+    from leerplatform.regions.services import region_by_code
+
+    with app.app_context():
+        host = make_user(email="gastheer2@example.nl", host_of="5515")
+        author = make_user(email="schrijver2@example.nl")
+        thread = forum.start_thread(
+            region=region_by_code("5515"),
+            author=author,
+            title="Een onderwerp",
+            kind="ervaring",
+            themes=["logeren"],
+            body="Tekst.",
+        )
+        post = forum.reply_to(thread=thread, author=author, body="Een reactie.")
+        db.session.commit()
+        post_id, thread_id = post.id, thread.id
+        assert host.id
+    auth.login("gastheer2@example.nl")
+    for path in (f"/bericht/{post_id}/bewerken", f"/bericht/{post_id}/geschiedenis"):
+        response = client.get(path)
+        assert response.status_code == 302, path
+        assert "/mijn-gegevens/tweestaps" in response.headers["Location"]
+    # Reading and writing as a participant stays open.
+    assert client.get(f"/onderwerp/{thread_id}").status_code == 200

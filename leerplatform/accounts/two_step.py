@@ -232,3 +232,28 @@ def require_two_step_for_moderators() -> Response | None:
         "warning",
     )
     return redirect(url_for("accounts.two_step_setup", next=request.full_path.rstrip("?")))
+
+
+HOST_POWER_ENDPOINTS = frozenset(
+    {
+        "forum.edit_post",
+        "forum.post_history",
+        "regions.settings",
+        "actions.new",
+        "actions.edit",
+        "actions.change_status",
+        "actions.link",
+        "actions.merge",
+        "actions.escalate",
+        "actions.decline",
+    }
+)
+"""Pages where hosts and admins use their powers outside the moderation and admin pages
+(editing others' words, reading earlier versions, steering action items): the same gate."""
+
+
+def gate_host_powers() -> Response | None:
+    """``before_request`` for the whole app: the gate, on the pages above only."""
+    if request.endpoint not in HOST_POWER_ENDPOINTS:
+        return None
+    return require_two_step_for_moderators()

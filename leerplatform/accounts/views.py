@@ -212,6 +212,11 @@ def reset_password(token: str) -> str | Response:
     if form.validate_on_submit():
         services.reset_password(token=token, password=form.password.data)
         db.session.commit()
+        if user.has_two_step:
+            # A link in a mailbox is one factor: the code from the phone is still needed.
+            two_step.mark_pending(session, user, remember=False, target=None)
+            flash(_("Your new password is saved. You are logged in."))
+            return redirect(url_for("accounts.login_code"))
         _start_session(user, remember=False)
         flash(_("Your new password is saved. You are logged in."))
         return redirect(url_for("pages.home"))

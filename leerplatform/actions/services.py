@@ -9,11 +9,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, and_, case, delete, exists, func, or_, select, update
+from sqlalchemy import (
+    Select,
+    and_,
+    case,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import joinedload, selectinload
 
 from leerplatform.actions.models import (
@@ -28,7 +40,8 @@ from leerplatform.actions.models import (
     UpdateKind,
     needs_reason,
 )
-from leerplatform.clock import utcnow
+from leerplatform.clock import LOCAL, local_today, utcnow
+from leerplatform.columns import UTCDateTime
 from leerplatform.extensions import db
 from leerplatform.following import services as following
 from leerplatform.following.models import NotificationKind
@@ -51,7 +64,7 @@ class InvalidChangeError(Exception):
 
 
 def today() -> date:
-    return utcnow().date()
+    return local_today()
 
 
 def link_role_for(thread: Thread) -> LinkRole:
@@ -254,7 +267,7 @@ def edit_item(
         return False
     now = utcnow()
     _add_update(item, author=author, kind=UpdateKind.GEWIJZIGD, detail=", ".join(changed), at=now)
-    item.update_count += 1
+    item.update_count = ActionItem.update_count + 1
     item.last_activity_at = now
     db.session.flush()
     return True
@@ -302,7 +315,7 @@ def change_status(
         item.resolution_source = ""
         item.resolution_html = ""
         item.status_reason = note if new is ActionStatus.NIET_HAALBAAR else ""
-    item.update_count += 1
+    item.update_count = ActionItem.update_count + 1
     item.last_activity_at = now
     db.session.flush()
     following.on_action_update(
@@ -388,6 +401,18 @@ def merge_items(
         .where(ActionProposal.action_item_id == item.id)
         .values(action_item_id=into.id)
     )
+    # Its followers follow the item everything continues on (unless they already do).
+    from leerplatform.following.models import Follow
+
+    already = select(Follow.user_id).where(Follow.action_item_id == into.id)
+    db.session.execute(
+        insert(Follow).from_select(
+            ["user_id", "action_item_id", "level", "created_at"],
+            select(
+                Follow.user_id, literal(into.id), Follow.level, literal(now, UTCDateTime())
+            ).where(Follow.action_item_id == item.id, Follow.user_id.not_in(already)),
+        )
+    )
     # Items merged into this one earlier now point at where everything went.
     db.session.execute(
         update(ActionItem)
@@ -411,9 +436,9 @@ def merge_items(
     item.status = ActionStatus.SAMENGEVOEGD.value
     item.status_reason = reason
     item.merged_into = into
-    item.update_count += 1
+    item.update_count = ActionItem.update_count + 1
     item.last_activity_at = now
-    into.update_count += 1
+    into.update_count = ActionItem.update_count + 1
     into.last_activity_at = now
     db.session.flush()
 
@@ -442,7 +467,7 @@ def escalate(*, item: ActionItem, author: User, expected_version: int | None, re
     )
     item.origin_region = item.origin_region or item.region
     item.region = national
-    item.update_count += 1
+    item.update_count = ActionItem.update_count + 1
     item.last_activity_at = now
     db.session.flush()
 
@@ -510,7 +535,7 @@ def item_by_id(item_id: int) -> ActionItem | None:
             .joinedload(RegionHost.user),
             joinedload(ActionItem.origin_region),
             joinedload(ActionItem.owner),
-            joinedload(ActionItem.merged_into),
+            joinedload(ActionItem.merged_into).joinedload(ActionItem.region),
             selectinload(ActionItem.theme_links),
         )
     )
@@ -525,7 +550,7 @@ def timeline(item: ActionItem) -> Sequence[ActionItemUpdate]:
         .options(
             joinedload(ActionItemUpdate.author),
             joinedload(ActionItemUpdate.thread).joinedload(Thread.region),
-            joinedload(ActionItemUpdate.other_item),
+            joinedload(ActionItemUpdate.other_item).joinedload(ActionItem.region),
         )
     ).all()
 
@@ -846,11 +871,12 @@ def default_period(on: date | None = None) -> tuple[date, date]:
 
 
 def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    from datetime import UTC, time
+    """The period from the start of ``start`` to the end of ``end``, Dutch time, as UTC."""
+    from datetime import time
 
     return (
-        datetime.combine(start, time.min, tzinfo=UTC),
-        datetime.combine(end + timedelta(days=1), time.min, tzinfo=UTC),
+        datetime.combine(start, time.min, tzinfo=LOCAL).astimezone(UTC),
+        datetime.combine(end + timedelta(days=1), time.min, tzinfo=LOCAL).astimezone(UTC),
     )
 
 

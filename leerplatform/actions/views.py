@@ -438,10 +438,14 @@ def from_thread(thread_id: int) -> str | Response:
         flash(_("The conversation is linked to this action item."))
         return redirect(item_url(item, "onderwerpen"))
     if not may_create and propose_form.validate_on_submit():
-        _proposal, is_new = services.propose(
-            thread=thread, user=current_user, note=propose_form.note.data or ""
-        )
-        db.session.commit()
+        try:
+            _proposal, is_new = services.propose(
+                thread=thread, user=current_user, note=propose_form.note.data or ""
+            )
+            db.session.commit()
+        except IntegrityError:  # the same proposal sent twice at once: the first one counts
+            db.session.rollback()
+            is_new = False
         if is_new:
             flash(_("Thank you. The hosts of the region will look at your proposal."))
         else:

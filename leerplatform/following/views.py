@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 from wtforms import RadioField
 
@@ -52,8 +53,11 @@ def _follow(back: str, **target: Any) -> Response:
     form = FollowForm()
     if form.validate_on_submit():
         level = None if form.niveau.data == STOP else FollowLevel(form.niveau.data)
-        services.set_follow(current_user, level, **target)
-        db.session.commit()
+        try:
+            services.set_follow(current_user, level, **target)
+            db.session.commit()
+        except IntegrityError:  # two clicks at once: the other one stored the choice
+            db.session.rollback()
         if level is None:
             flash(_("You no longer follow this."))
         else:

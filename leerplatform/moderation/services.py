@@ -434,6 +434,18 @@ def active_suspensions(region: Region) -> Sequence[Suspension]:
     ).all()
 
 
+def active_suspension(user: User, region: Region) -> Suspension | None:
+    """A suspension still running for this person in this region (a double click, say)."""
+    return db.session.scalar(
+        select(Suspension).where(
+            Suspension.user_id == user.id,
+            Suspension.region_id == region.id,
+            Suspension.lifted_at.is_(None),
+            Suspension.until > utcnow(),
+        )
+    )
+
+
 def suspension_by_id(suspension_id: int) -> Suspension | None:
     return db.session.scalar(
         select(Suspension)

@@ -7,6 +7,7 @@ import io
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from leerplatform.accounts.models import User
@@ -84,10 +85,15 @@ def report(post_id: int) -> str | Response:
     require(can_report(current_user, post))
     form = ReportForm()
     if form.validate_on_submit():
-        if services.report(
-            post=post, reporter=current_user, reason=form.reason.data, note=form.note.data or ""
-        ):
+        try:
+            made = services.report(
+                post=post, reporter=current_user, reason=form.reason.data, note=form.note.data or ""
+            )
             db.session.commit()
+        except IntegrityError:  # the same report sent twice at once: the first one counts
+            db.session.rollback()
+            made = False
+        if made:
             flash(_("Thank you. The hosts of the region will look at it soon."))
         else:
             flash(_("You reported this message before. The hosts will look at it."))
@@ -211,6 +217,9 @@ def suspend_author(post_id: int) -> str | Response:
     author: User = post.author  # type: ignore[assignment]
     require(not can_moderate_region(author, region))
     form = SuspendForm()
+    if form.validate_on_submit() and services.active_suspension(author, region) is not None:
+        flash(_("%(name)s cannot write in this region for now.", name=author.display_name))
+        return redirect(_post_url(post))
     if form.validate_on_submit():
         services.suspend(
             user=author,

@@ -14,13 +14,13 @@ from werkzeug.wrappers import Response
 from leerplatform.accounts.forms import ConfirmForm
 from leerplatform.accounts.navigation import safe_next
 from leerplatform.actions.models import ActionItem
-from leerplatform.clock import utcnow
+from leerplatform.clock import local_today
 from leerplatform.extensions import db
 from leerplatform.following.models import Notification
 from leerplatform.following.services import followed_action_items, latest_unread
 from leerplatform.forum.services import recent_threads
 from leerplatform.pages.statements import PRIVACY_STATEMENT_VERSION
-from leerplatform.permissions import can_read_region
+from leerplatform.permissions import can_read_region, can_view_action_item
 from leerplatform.regions.services import all_regions, national_region
 
 bp = Blueprint("pages", __name__)
@@ -33,8 +33,16 @@ def home() -> str:
     followed: Sequence[ActionItem] = []
     unread: Sequence[Notification] = []
     if current_user.is_authenticated:
-        followed = followed_action_items(current_user)
-        unread = latest_unread(current_user)
+        followed = [
+            item
+            for item in followed_action_items(current_user)
+            if can_view_action_item(current_user, item)
+        ]
+        unread = [
+            n
+            for n in latest_unread(current_user)
+            if n.region is None or can_read_region(current_user, n.region)
+        ]
         my_regions = sorted(
             (m.region for m in current_user.memberships),
             key=lambda r: (r.id != current_user.home_region_id, not r.is_national, r.name),
@@ -48,7 +56,7 @@ def home() -> str:
         recent=recent,
         followed=followed,
         unread=unread,
-        today=utcnow().date(),
+        today=local_today(),
         regions=all_regions(),
         national=national_region(),
         form=ConfirmForm(),

@@ -22,6 +22,14 @@ EXPORT_VERSION = 1
 REMOVED_TITLE = "Verwijderd onderwerp"
 """The title a thread keeps when its author leaves and takes their words along."""
 
+NOT_MINE = {
+    ("notifications", "actor_id"),
+    ("post_revisions", "replaced_by_id"),
+    ("posts", "edited_by_id"),
+}
+"""Rows that name the person but belong to someone else: another person's notification about
+their reply, or another person's words a host edited. They stay out of the export."""
+
 SECRET_COLUMNS = {"password_hash", "session_token", "feed_key", "totp_secret", "code_hash"}
 """Credentials stay out of the export, in every table: a copy must not let anyone log in."""
 
@@ -42,15 +50,22 @@ def owned_queries(user: User) -> dict[str, Any]:
         if table is users:
             continue
         for column in table.columns:
+            if (table.name, column.name) in NOT_MINE:
+                continue
             if any(key.column.table is users for key in column.foreign_keys):
                 queries[f"{table.name}.{column.name}"] = select(table).where(column == user.id)
     own_posts = select(Post.id).where(Post.author_id == user.id)
     queries["post_revisions.of_my_posts"] = select(PostRevision.__table__).where(
         PostRevision.post_id.in_(own_posts)
     )
-    queries["outbox_messages.to_me"] = select(OutboxMessage.__table__).where(
-        OutboxMessage.to_address == user.email
-    )
+    # Mails sent to them, without their bodies: a body may hold a link that still works.
+    queries["outbox_messages.to_me"] = select(
+        OutboxMessage.to_address,
+        OutboxMessage.subject,
+        OutboxMessage.status,
+        OutboxMessage.created_at,
+        OutboxMessage.sent_at,
+    ).where(OutboxMessage.to_address == user.email)
     return queries
 
 
