@@ -22,13 +22,15 @@ def load_command() -> None:
         raise click.ClickException("Demo-inhoud wordt nooit in productie geladen.")
     threads_before, items_before = demo_thread_count(), demo_action_count()
     reports_before, entries_before = demo_moderation_counts()
+    places_before = _demo_place_count()
     created = load_demo()
     db.session.commit()
     threads_made = demo_thread_count() - threads_before
     items_made = demo_action_count() - items_before
     reports_after, entries_after = demo_moderation_counts()
     reports_made, entries_made = reports_after - reports_before, entries_after - entries_before
-    if not any((created, threads_made, items_made, reports_made, entries_made)):
+    places_made = _demo_place_count() - places_before
+    if not any((created, threads_made, items_made, reports_made, entries_made, places_made)):
         click.echo("Demo-inhoud was al geladen.")
         return
     participants = [email for email in created if email.startswith("deelnemer-")]
@@ -47,3 +49,13 @@ def load_command() -> None:
         click.echo(f"Demo-meldingen: {reports_made}")
     if entries_made:
         click.echo(f"Demo-logboekregels: {entries_made}")
+    if places_made:
+        click.echo(f"Demo-aanbod: {places_made} plekken")
+
+
+def _demo_place_count() -> int:
+    from sqlalchemy import func, select
+
+    from leerplatform.places.models import Place
+
+    return int(db.session.scalar(select(func.count()).where(Place.is_demo.is_(True))) or 0)
