@@ -43,6 +43,8 @@ from leerplatform.privacy.views import bp as privacy_bp
 from leerplatform.regions.cli import regions_cli
 from leerplatform.regions.models import RegionMembership
 from leerplatform.regions.views import bp as regions_bp
+from leerplatform.search.cli import search_cli
+from leerplatform.search.views import bp as search_bp
 from leerplatform.security import add_security_headers
 
 
@@ -127,6 +129,7 @@ def register_blueprints(app: Flask) -> None:
         forum_bp,
         actions_bp,
         places_bp,
+        search_bp,
         following_bp,
         privacy_bp,
         admin_bp,
@@ -178,5 +181,6 @@ def register_commands(app: Flask) -> None:
         privacy_cli,
         demo_cli,
         places_cli,
+        search_cli,
     ):
         app.cli.add_command(group)

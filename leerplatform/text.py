@@ -11,12 +11,13 @@ from __future__ import annotations
 import csv
 import html
 import re
+from collections.abc import Callable
 from typing import Any
 
 import bleach
 from bleach.linkifier import Linker, build_url_re
 from markdown_it import MarkdownIt
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 MAX_SOURCE_LENGTH = 20_000
 """The longest body we accept, in characters: about ten pages of text."""
@@ -112,6 +113,34 @@ def plain_text(source: str, *, limit: int = 200) -> str:
 def stored_html(html_made_here: str) -> Markup:
     """HTML that ``render_markdown`` made earlier and that was stored with the post."""
     return Markup(html_made_here)  # noqa: S704 - only ever output of render_markdown
+
+
+_WORDS = re.compile(r"(\w+)", re.UNICODE)
+
+
+def highlight(
+    text: str, is_match: Callable[[str], bool], *, before: int = 12, length: int = 40
+) -> Markup:
+    """About ``length`` words of plain text around its first match, each match in ``<mark>``.
+
+    The text is escaped piece by piece here; only the ``<mark>`` tags are ours.
+    """
+    pieces = _WORDS.split(text)  # separators at even places, words at odd places
+    word_places = range(1, len(pieces), 2)
+    first = next((place for place in word_places if is_match(pieces[place])), 1)
+    start = max(0, first - 2 * before)
+    start -= start % 2  # begin at a separator
+    end = min(len(pieces), start + 2 * length)
+    out = [escape(pieces[start].lstrip())] if start == 0 else [Markup("… ")]
+    for place in range(start + 1, end):
+        piece = pieces[place]
+        if place % 2 and is_match(piece):
+            out.append(Markup("<mark>%s</mark>") % piece)
+        else:
+            out.append(escape(piece))
+    if end < len(pieces):
+        out.append(Markup(" …"))
+    return Markup("").join(out).strip()
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -47,6 +47,15 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
+def include_name(name, type_, parent_names):
+    """The search index lives beside the models (leerplatform/search/schema.py): the FTS5 table
+    and its shadow tables on SQLite, the expression GIN indexes on PostgreSQL."""
+    beside = (type_ == "table" and name.startswith("search_fts")) or (
+        type_ == "index" and name.startswith("ix_search_")
+    )
+    return not beside
+
+
 def get_metadata():
     if hasattr(target_db, "metadatas"):
         return target_db.metadatas[None]
@@ -94,6 +103,7 @@ def run_migrations_online():
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
     conf_args.setdefault("render_item", render_item)
+    conf_args.setdefault("include_name", include_name)
 
     connectable = get_engine()
 

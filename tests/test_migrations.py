@@ -35,6 +35,27 @@ def test_upgrade_then_check_finds_no_difference(empty_database_url: str) -> None
     assert upgrade.exit_code == 0, upgrade.output
     check = runner.invoke(args=["db", "check"])
     assert check.exit_code == 0, check.output
+    with app.app_context():
+        from leerplatform.extensions import db
+        from leerplatform.search.schema import statements_for
+
+        # The search index lives beside the models; the migrations must have built all of it.
+        with db.engine.connect() as conn:
+            if conn.dialect.name == "sqlite":
+                found = set(
+                    conn.execute(
+                        text("SELECT name FROM sqlite_master WHERE type IN ('trigger', 'table')")
+                    ).scalars()
+                )
+            else:
+                found = set(conn.execute(text("SELECT indexname FROM pg_indexes")).scalars())
+        wanted = {
+            statement.split(" IF NOT EXISTS ")[1].split()[0]
+            for statement in statements_for(conn.dialect.name)
+        }
+        assert wanted
+        assert wanted <= found
+        db.engine.dispose()
     downgrade = runner.invoke(args=["db", "downgrade", "base"])
     assert downgrade.exit_code == 0, downgrade.output
     with app.app_context():

@@ -438,3 +438,175 @@ def test_demo_places_span_the_regions_and_load_once(app: Flask, regions: None) -
         assert {p.kind for p in places} == {kind.value for kind in PlaceKind}
         assert all(p.municipality is not None for p in places)
         assert all(is_web_address(p.website) for p in places)
+
+
+def test_demo_conversations_about_places_load_once_and_show_on_the_place(
+    app: Flask, regions: None, client: FlaskClient, auth: Auth
+) -> None:
+    from leerplatform.demo.places import PLACE_STORIES, load_place_stories
+    from leerplatform.demo.services import load_demo
+    from leerplatform.forum.models import Thread
+
+    with app.app_context():
+        load_demo()
+        db.session.commit()
+        assert load_place_stories() == 0
+        about = db.session.scalars(select(Thread).where(Thread.place_id.isnot(None))).all()
+        assert len(about) == len(PLACE_STORIES)
+        assert all(thread.region_id == thread.place.region_id for thread in about)
+        anker = db.session.scalar(select(Place).where(Place.name == "Dagcentrum Het Anker"))
+        assert anker is not None
+        anker_id = anker.id
+    auth.login("ouder@demo.leerplatform.nl", "demo-leerplatform")
+    page = client.get(f"/aanbod/{anker_id}").get_data(as_text=True)
+    assert "Drie maanden naar Het Anker" in page
+    assert "Een vaste begeleider per deelnemer" in page
+    found = client.get("/zoeken", query_string={"q": "dagcentra"}).get_data(as_text=True)
+    assert "Een vaste begeleider per deelnemer werkt bij Het Anker" in found
+
+
+# A conversation about a place: chosen when writing, listed on the place's page.
+
+
+def test_a_thread_about_a_place_is_linked_both_ways(
+    app: Flask, regions: None, client: FlaskClient, auth: Auth
+) -> None:
+    with app.app_context():
+        make_user(email="schrijver@example.nl")
+        vlinder = add_place("Logeerhuis De Vlinder")
+        add_place("Nog niet goedgekeurd", approved=False)
+        add_place("Elders", region_code="5501")
+    auth.login("schrijver@example.nl")
+    place_page = client.get(f"/aanbod/{vlinder}").get_data(as_text=True)
+    assert "Nog niemand heeft een ervaring met deze plek gedeeld." in place_page
+    assert f'href="/regio/5515/nieuw?plek={vlinder}"' in place_page
+    form = client.get(f"/regio/5515/nieuw?plek={vlinder}").get_data(as_text=True)
+    assert "Gaat het over een plek uit het aanbod?" in form
+    assert f'<option selected value="{vlinder}">Logeerhuis De Vlinder</option>' in form
+    assert "Nog niet goedgekeurd" not in form
+    assert "Elders" not in form
+    response = post_form(
+        client,
+        "/regio/5515/nieuw",
+        {
+            "title": "Eerste keer logeren",
+            "kind": "ervaring",
+            "themes": ["logeren"],
+            "place": str(vlinder),
+            "body": "Het ging goed, de nachtzorg was fijn.",
+        },
+    )
+    assert response.status_code == 302
+    thread_page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Over de plek" in thread_page
+    assert f'href="/aanbod/{vlinder}">Logeerhuis De Vlinder</a>' in thread_page
+    place_page = client.get(f"/aanbod/{vlinder}").get_data(as_text=True)
+    assert "Eerste keer logeren" in place_page
+
+
+def test_a_place_of_another_region_cannot_be_chosen_and_nothing_typed_is_lost(
+    app: Flask, regions: None, client: FlaskClient, auth: Auth
+) -> None:
+    with app.app_context():
+        make_user(email="schrijver@example.nl")
+        add_place("Logeerhuis De Vlinder")
+        elders = add_place("Elders", region_code="5501")
+    auth.login("schrijver@example.nl")
+    response = post_form(
+        client,
+        "/regio/5515/nieuw",
+        {
+            "title": "Eerste keer logeren",
+            "kind": "ervaring",
+            "themes": ["logeren"],
+            "place": str(elders),
+            "body": "Mijn verhaal dat ik niet kwijt wil.",
+        },
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "lp-error-summary" in page
+    assert "Mijn verhaal dat ik niet kwijt wil." in page
+    with app.app_context():
+        from leerplatform.forum.models import Thread
+
+        assert db.session.scalar(select(func.count()).select_from(Thread)) == 0
+
+
+def test_a_national_thread_has_no_place_to_choose(
+    app: Flask, regions: None, client: FlaskClient, auth: Auth
+) -> None:
+    with app.app_context():
+        make_user(email="schrijver@example.nl")
+        add_place("Logeerhuis De Vlinder")
+    auth.login("schrijver@example.nl")
+    page = client.get("/landelijk/nieuw").get_data(as_text=True)
+    assert "Gaat het over een plek" not in page
+
+
+def test_a_place_page_shows_only_the_conversations_the_reader_may_read(
+    app: Flask, regions: None, client: FlaskClient, auth: Auth
+) -> None:
+    from leerplatform.forum.services import start_thread
+
+    with app.app_context():
+        make_user(email="lezer@example.nl")
+        writer = make_user(region_code="5501")
+        vlinder = add_place("Logeerhuis De Vlinder")
+        place = db.session.get(Place, vlinder)
+        for code, title in (("5515", "Open gesprek"), ("5501", "Besloten gesprek")):
+            start_thread(
+                region=region_by_code(code),
+                author=writer,
+                title=title,
+                kind="ervaring",
+                themes=["logeren"],
+                body="Over De Vlinder.",
+                place=place,
+            )
+        region_by_code("5501").members_only = True
+        db.session.commit()
+    visitor_page = client.get(f"/aanbod/{vlinder}").get_data(as_text=True)
+    assert "Log in om dat te lezen" in visitor_page
+    assert "Open gesprek" not in visitor_page
+    auth.login("lezer@example.nl")
+    page = client.get(f"/aanbod/{vlinder}").get_data(as_text=True)
+    assert "Open gesprek" in page
+    assert "Besloten gesprek" not in page
+
+
+def test_a_place_page_runs_the_same_queries_for_1_or_20_conversations(
+    app: Flask, regions: None, client: FlaskClient, auth: Auth, query_counter: Any
+) -> None:
+    from leerplatform.forum.services import start_thread
+
+    with app.app_context():
+        make_user(email="lezer@example.nl")
+        vlinder = add_place("Logeerhuis De Vlinder")
+
+    def add(n: int) -> None:
+        with app.app_context():
+            place = db.session.get(Place, vlinder)
+            writer = make_user()
+            for i in range(n):
+                start_thread(
+                    region=region_by_code("5515"),
+                    author=writer,
+                    title=f"Ervaring {i}",
+                    kind="ervaring",
+                    themes=["logeren", "wonen"],
+                    body="Over De Vlinder.",
+                    place=place,
+                )
+            db.session.commit()
+
+    def measure() -> int:
+        with query_counter() as counted:
+            assert client.get(f"/aanbod/{vlinder}").status_code == 200
+        return counted.count
+
+    auth.login("lezer@example.nl")
+    add(1)
+    few = measure()
+    add(19)
+    assert measure() == few

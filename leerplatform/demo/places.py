@@ -377,3 +377,140 @@ def load_places_demo() -> int:
         made += 1
     db.session.flush()
     return made
+
+
+# Conversations about demo places: (place, kind, themes, title, body). Invented, like the places.
+PLACE_STORIES: list[tuple[str, str, tuple[str, ...], str, str]] = [
+    (
+        "Dagcentrum Het Anker",
+        "ervaring",
+        ("dagbesteding",),
+        "Drie maanden naar Het Anker: hoe het wennen ging",
+        "Onze dochter gaat sinds de zomer drie dagen naar Het Anker. De eerste weken waren zwaar: "
+        "nieuwe geluiden, nieuwe gezichten. Wat hielp: de begeleider kwam eerst bij ons thuis "
+        "kijken hoe we haar tillen en voeden.\n\nNu lacht ze als het busje voor de deur staat.",
+    ),
+    (
+        "Dagcentrum Het Anker",
+        "goed_voorbeeld",
+        ("dagbesteding", "personeel"),
+        "Een vaste begeleider per deelnemer werkt bij Het Anker",
+        "Bij Het Anker heeft elke deelnemer één vaste begeleider die ook de overdracht met ouders "
+        "doet. Daardoor hoeven wij niet elke dag alles opnieuw uit te leggen. Misschien is dit "
+        "ook iets voor andere dagcentra?",
+    ),
+    (
+        "Kinderdagcentrum De Vlinder",
+        "vraag",
+        ("dagbesteding", "vervoer"),
+        "Wie brengt zijn kind zelf naar De Vlinder?",
+        "Het taxibusje naar De Vlinder doet er soms een uur over. Brengen jullie je kind zelf? "
+        "En krijg je daar dan een vergoeding voor?",
+    ),
+    (
+        "Woonhuis Oostpoort",
+        "ervaring",
+        ("wonen",),
+        "Verhuisd naar Woonhuis Oostpoort",
+        "Na twee jaar wachtlijst is onze zoon verhuisd naar Oostpoort. Het was een grote stap "
+        "voor ons als ouders. Wat ons geruststelde: we mochten de eerste weken elke avond langs.",
+    ),
+    (
+        "Logeerhuis De Linde",
+        "ervaring",
+        ("logeren",),
+        "Logeren bij De Linde: een weekend per maand rust",
+        "Eén weekend per maand logeert onze zoon bij De Linde. Ze hebben daar een wakkere nacht, "
+        "dus wij slapen dan echt. Tip: neem zijn eigen kussen en muziek mee.",
+    ),
+    (
+        "Logeerboerderij De Hooiberg",
+        "goed_voorbeeld",
+        ("logeren",),
+        "Logeren op de boerderij: buiten zijn doet hem goed",
+        "De Hooiberg laat logés meehelpen met de dieren, ook als ze in een rolstoel zitten. "
+        "Onze dochter komt moe maar blij thuis.",
+    ),
+    (
+        "Logeerhuis Polderwind",
+        "knelpunt",
+        ("logeren", "personeel"),
+        "Logeerweekenden bij Polderwind vaak afgezegd",
+        "Door te weinig personeel zijn dit jaar al vier logeerweekenden bij Polderwind afgezegd, "
+        "soms een dag van tevoren. Dan staan wij er weer alleen voor.",
+    ),
+    (
+        "Woonhuis De Domtoren",
+        "ervaring",
+        ("wonen", "bekostiging"),
+        "Meerzorg aanvragen voor De Domtoren duurde lang",
+        "Voor het wonen in De Domtoren was meerzorg nodig. Het zorgkantoor vroeg veel papieren. "
+        "Na vier maanden was het rond. Vraag hulp van een Metgezel, dat scheelt veel.",
+    ),
+    (
+        "Kinderdagcentrum Maasstad",
+        "goed_voorbeeld",
+        ("dagbesteding", "hulpmiddelen"),
+        "Maasstad leent hulpmiddelen uit voor thuis",
+        "Kinderdagcentrum Maasstad leent een tweede tillift uit aan ouders, zolang die van de "
+        "gemeente nog niet geleverd is. Dat hielp ons enorm.",
+    ),
+    (
+        "Logeerhuis Mergelland",
+        "vraag",
+        ("logeren",),
+        "Ervaringen met logeren in Mergelland met sondevoeding?",
+        "Onze zoon krijgt sondevoeding en heeft 's nachts zuurstof nodig. Wie heeft ervaring met "
+        "logeren in Mergelland? Doen zij dat goed?",
+    ),
+]
+
+
+def load_place_stories() -> int:
+    """Add the demo conversations about demo places that are missing. Caller commits.
+
+    In Amsterdam the parent role account writes them; elsewhere a demo participant of the
+    region does.
+    """
+    from leerplatform.accounts.models import User
+    from leerplatform.forum.models import Thread
+    from leerplatform.forum.services import start_thread
+
+    existing = set(
+        db.session.scalars(
+            select(Thread.title).where(Thread.is_demo.is_(True), Thread.place_id.isnot(None))
+        )
+    )
+    places = {
+        place.name: place
+        for place in db.session.scalars(select(Place).where(Place.is_demo.is_(True)))
+    }
+    made = 0
+    for place_name, kind, themes, title, body in PLACE_STORIES:
+        place = places.get(place_name)
+        if place is None or title in existing:
+            continue
+        author = db.session.scalar(
+            select(User)
+            .where(
+                User.home_region_id == place.region_id,
+                User.email.like("%@demo.leerplatform.nl"),
+                User.is_admin.is_(False),
+            )
+            .order_by(User.email != "ouder@demo.leerplatform.nl", User.id)
+            .limit(1)
+        )
+        if author is None:
+            continue
+        start_thread(
+            region=place.region,
+            author=author,
+            title=title,
+            kind=kind,
+            themes=themes,
+            body=body,
+            is_demo=True,
+            place=place,
+        )
+        made += 1
+    return made

@@ -64,13 +64,14 @@ def load_demo() -> list[str]:
     from leerplatform.demo.actions import load_actions_demo
     from leerplatform.demo.forum import add_demo_participants, load_forum_demo
     from leerplatform.demo.moderation import load_moderation_demo
-    from leerplatform.demo.places import load_places_demo
+    from leerplatform.demo.places import load_place_stories, load_places_demo
 
     created += add_demo_participants()
     load_forum_demo()
     load_actions_demo()
     load_moderation_demo()
     load_places_demo()
+    load_place_stories()
     settle_demo_notifications()
     return created
 

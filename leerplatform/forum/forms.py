@@ -10,6 +10,7 @@ from wtforms import (
     BooleanField,
     HiddenField,
     RadioField,
+    SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -91,6 +92,12 @@ class ThreadForm(PostingForm):
         _l("Themes"),
         description=_l("Choose one or more."),
         choices=options((theme.value, label) for theme, label in THEME_LABELS.items()),
+    )
+    place = SelectField(
+        _l("Is it about a place from the directory?"),
+        description=_l("Then parents who look up that place find your story too."),
+        coerce=int,
+        default=0,
     )
     body = body_field()
 

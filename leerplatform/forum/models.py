@@ -23,6 +23,7 @@ from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 from leerplatform.clock import utcnow
 from leerplatform.columns import UTCDateTime
 from leerplatform.extensions import db
+from leerplatform.places.models import Place
 from leerplatform.regions.models import Region
 from leerplatform.text import stored_html
 
@@ -103,6 +104,10 @@ class Thread(db.Model):
     author_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
+    place_id: Mapped[int | None] = mapped_column(
+        ForeignKey("places.id", ondelete="SET NULL"), index=True
+    )
+    """The place from the directory the conversation is about, if any."""
     title: Mapped[str] = mapped_column(String(150))
     kind: Mapped[str] = mapped_column(String(20))
     is_pinned: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -116,6 +121,7 @@ class Thread(db.Model):
 
     region: Mapped[Region] = relationship()
     author: Mapped[User | None] = relationship()
+    place: Mapped[Place | None] = relationship()
     theme_links: Mapped[list[ThreadTheme]] = relationship(
         cascade="all, delete-orphan", order_by="ThreadTheme.theme"
     )

@@ -27,6 +27,7 @@ from leerplatform.forum.models import (
     ThreadKind,
     ThreadTheme,
 )
+from leerplatform.places.models import Place
 from leerplatform.regions.models import Region, RegionHost
 from leerplatform.text import render_markdown
 
@@ -62,6 +63,7 @@ def start_thread(
     body: str,
     submission_key: str | None = None,
     is_demo: bool = False,
+    place: Place | None = None,
 ) -> Thread:
     """Open a thread with its opening post; the same submission twice gives the first thread.
 
@@ -79,6 +81,7 @@ def start_thread(
         created_at=now,
         last_activity_at=now,
         is_demo=is_demo,
+        place=place,
         theme_links=[ThreadTheme(theme=Theme(theme).value) for theme in dict.fromkeys(themes)],
     )
     db.session.add(thread)
@@ -349,6 +352,7 @@ def thread_by_id(thread_id: int) -> Thread | None:
         .options(
             joinedload(Thread.region).selectinload(Region.host_links).joinedload(RegionHost.user),
             joinedload(Thread.author),
+            joinedload(Thread.place).joinedload(Place.region),
             selectinload(Thread.theme_links),
         )
     )

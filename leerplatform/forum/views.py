@@ -38,6 +38,8 @@ from leerplatform.permissions import (
     require,
     suspension_in,
 )
+from leerplatform.places.models import Place
+from leerplatform.places.services import places_to_link
 from leerplatform.regions.models import NATIONAL_CODE, Region
 from leerplatform.regions.services import region_by_code
 from leerplatform.text import render_markdown
@@ -115,6 +117,7 @@ def new_thread(code: str) -> str | Response:
     if suspended is not None:
         return suspended
     require(can_start_thread(current_user, region))
+    _place_choices(form, region)
     preview = _preview(form)
     if preview is None and form.validate_on_submit():
         try:
@@ -126,6 +129,7 @@ def new_thread(code: str) -> str | Response:
                 themes=form.themes.data,
                 body=form.body.data,
                 submission_key=form.submission_key.data,
+                place=_chosen_place(form),
             )
             db.session.commit()
         except IntegrityError as error:
@@ -133,6 +137,22 @@ def new_thread(code: str) -> str | Response:
         flash(_("Your message is posted. Thank you for sharing."))
         return redirect(thread_url(thread))
     return render_template("forum/new_thread.html", region=region, form=form, preview=preview)
+
+
+def _place_choices(form: ThreadForm, region: Region) -> None:
+    """A regional thread can be about one of the region's places (``?plek=`` picks one)."""
+    choices = [] if region.is_national else places_to_link(region)
+    if not choices:
+        del form.place
+        return
+    form.place.choices = [(0, _("No, not about one place")), *choices]
+    if request.method == "GET":
+        form.place.data = request.args.get("plek", 0, type=int)
+
+
+def _chosen_place(form: ThreadForm) -> Place | None:
+    field = getattr(form, "place", None)
+    return db.session.get(Place, field.data) if field is not None and field.data else None
 
 
 @bp.route("/landelijk/nieuw", methods=["GET", "POST"])

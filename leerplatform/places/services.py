@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from leerplatform.extensions import db
+from leerplatform.forum.models import Thread
 from leerplatform.places.models import (
     AgeGroup,
     Offer,
@@ -74,6 +75,32 @@ def approved_places(
         selectinload(Place.offer_links),
     )
     return db.paginate(query, page=max(page, 1), per_page=per_page, error_out=False, count=True)
+
+
+def places_to_link(region: Region) -> list[tuple[int, str]]:
+    """The approved places of a region a thread can be about, by name: the form's choices."""
+    rows = db.session.execute(
+        select(Place.id, Place.name)
+        .where(Place.status == PlaceStatus.GOEDGEKEURD.value, Place.region_id == region.id)
+        .order_by(Place.name, Place.id)
+    )
+    return [(place_id, name) for place_id, name in rows]
+
+
+def threads_about(place: Place, *, region_ids: Iterable[int], limit: int = 30) -> list[Thread]:
+    """The conversations about a place that the reader may read, the liveliest first."""
+    query = (
+        select(Thread)
+        .where(Thread.place_id == place.id, Thread.region_id.in_(list(region_ids)))
+        .order_by(Thread.last_activity_at.desc(), Thread.id.desc())
+        .limit(limit)
+        .options(
+            joinedload(Thread.author),
+            joinedload(Thread.region),
+            selectinload(Thread.theme_links),
+        )
+    )
+    return list(db.session.scalars(query))
 
 
 def place_by_id(place_id: int) -> Place | None:

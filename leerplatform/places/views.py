@@ -32,7 +32,7 @@ from leerplatform.places.models import (
     PlaceKind,
 )
 from leerplatform.regions.models import Municipality, Region
-from leerplatform.regions.services import all_regions, region_by_code
+from leerplatform.regions.services import all_regions, readable_region_ids, region_by_code
 
 bp = Blueprint("places", __name__)
 
@@ -126,7 +126,11 @@ def index() -> str:
 
 @bp.route("/aanbod/<int:place_id>")
 def show(place_id: int) -> str:
-    return render_template("places/show.html", place=load_place(place_id))
+    """A place, with the conversations about it that the reader may read."""
+    place = load_place(place_id)
+    readable = readable_region_ids(current_user) if current_user.is_authenticated else []
+    threads = services.threads_about(place, region_ids=readable) if readable else []
+    return render_template("places/show.html", place=place, threads=threads)
 
 
 @bp.route("/aanbod/voorstellen", methods=["GET", "POST"])

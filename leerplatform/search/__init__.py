@@ -1,0 +1,1 @@
+"""Search over threads, posts, action items and places: one service, two databases."""
