@@ -6,12 +6,13 @@ import csv
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from leerplatform.extensions import db
+from leerplatform.permissions import can_read_region
 from leerplatform.regions.models import (
     NATIONAL_CODE,
     Municipality,
@@ -133,6 +134,13 @@ def all_regions() -> list[Region]:
         .order_by(Region.name)
     )
     return list(db.session.scalars(query))
+
+
+def readable_region_ids(user: Any) -> list[int]:
+    """The spaces (regions and the national one) whose conversations this person may read."""
+    return [
+        region.id for region in db.session.scalars(select(Region)) if can_read_region(user, region)
+    ]
 
 
 def region_by_code(code: str) -> Region | None:
