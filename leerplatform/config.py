@@ -96,3 +96,8 @@ def check(config: Mapping[str, Any]) -> None:
             )
         if str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite"):
             raise ConfigError("production needs DATABASE_URL pointing at PostgreSQL")
+        if not config.get("TWO_STEP_REQUIRED_FOR_MODERATORS"):
+            raise ConfigError(
+                "hosts and admins need two-step verification in production: "
+                "TWO_STEP_REQUIRED_FOR_MODERATORS cannot be switched off there"
+            )

@@ -243,3 +243,63 @@ def test_a_thread_from_a_members_only_region_stays_hidden_on_the_item_page(
     assert "Besloten knelpunt over vervoer" in client.get(f"/actiepunt/{item_id}").get_data(
         as_text=True
     )
+
+
+def test_threads_from_several_regions_are_linked_through_both_forms(
+    app: Flask, regions: None, client: FlaskClient, auth: Auth
+) -> None:
+    """From a thread, a host picks an existing item; on an item, its owner or a host types the
+    number or address of another conversation, also one from another region."""
+    thread_id = _world(app)
+    with app.app_context():
+        from leerplatform.accounts.services import user_by_email
+        from leerplatform.actions import services as actions
+
+        gastvrouw = user_by_email(HOST)
+        item = actions.create_item(
+            region=region_by_code("5515"),
+            author=gastvrouw,
+            title="Meer logeerplekken met nachtzorg",
+            description="Samen met de aanbieders.",
+            themes=["logeren"],
+        )
+        elsewhere = forum.start_thread(
+            region=region_by_code("5513"),
+            author=make_user(region_code="5513"),
+            title="Ook in Kennemerland geen nachtzorg",
+            kind="knelpunt",
+            themes=["logeren"],
+            body="Hier hetzelfde probleem.",
+        )
+        db.session.commit()
+        item_id, elsewhere_id = item.id, elsewhere.id
+
+    auth.login(HOST)
+    page = client.get(f"/onderwerp/{thread_id}/actiepunt").get_data(as_text=True)
+    assert f"#{item_id} Meer logeerplekken met nachtzorg" in page
+    linked = post_form(client, f"/onderwerp/{thread_id}/actiepunt", {"koppel-item": str(item_id)})
+    assert linked.status_code == 302
+    assert f"/actiepunt/{item_id}" in linked.headers["Location"]
+
+    wrong = post_form(client, f"/actiepunt/{item_id}/koppelen", {"thread": "geen nummer"})
+    assert wrong.status_code == 200
+    assert "geen nummer" in wrong.get_data(as_text=True)  # what was typed stays
+    address = f"http://localhost/onderwerp/{elsewhere_id}"
+    by_address = post_form(client, f"/actiepunt/{item_id}/koppelen", {"thread": address})
+    assert by_address.status_code == 302
+
+    item_page = client.get(f"/actiepunt/{item_id}").get_data(as_text=True)
+    assert "Geen logeerplek met nachtzorg" in item_page
+    assert "Ook in Kennemerland geen nachtzorg" in item_page
+    with app.app_context():
+        from leerplatform.actions.models import ActionItemLink
+
+        links = db.session.scalars(
+            select(ActionItemLink.thread_id).where(ActionItemLink.action_item_id == item_id)
+        ).all()
+        assert sorted(links) == sorted([thread_id, elsewhere_id])
+    # Both conversations now point at the item.
+    for linked_thread in (thread_id, elsewhere_id):
+        assert f"/actiepunt/{item_id}" in client.get(f"/onderwerp/{linked_thread}").get_data(
+            as_text=True
+        )

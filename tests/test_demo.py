@@ -27,6 +27,7 @@ from leerplatform.demo.forum import PARTICIPANTS, load_forum_demo
 from leerplatform.demo.moderation import load_moderation_demo
 from leerplatform.demo.services import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_email, load_demo
 from leerplatform.extensions import db
+from leerplatform.following.models import Follow, Notification
 from leerplatform.forum.models import (
     Post,
     PostRevision,
@@ -101,6 +102,29 @@ def test_demo_loads_once(
     log = client.get("/regio/5515/logboek").get_data(as_text=True)
     assert len(labels) >= 5
     assert all(str(escape(label)) in log for label in labels)
+    auth.logout()
+
+    # Each role account follows things and finds a few unread notifications, and some read.
+    with app.app_context():
+        for role in ("ouder", "zorgprofessional", "zorgaanbieder", "gastheer"):
+            user = db.session.scalar(select(User).where(User.email == demo_email(role)))
+            follows = db.session.scalar(
+                select(func.count()).select_from(Follow).where(Follow.user_id == user.id)
+            )
+            unread, read = (
+                db.session.scalar(
+                    select(func.count())
+                    .select_from(Notification)
+                    .where(Notification.user_id == user.id, condition)
+                )
+                for condition in (Notification.read_at.is_(None), Notification.read_at.isnot(None))
+            )
+            assert follows >= 1, role
+            assert 1 <= unread <= 10, role
+            assert read >= 1, role
+    auth.login(demo_email("ouder"), DEMO_PASSWORD)
+    assert 'class="lp-count"' in client.get("/").get_data(as_text=True)
+    assert "lp-notification--unread" in client.get("/meldingen").get_data(as_text=True)
     auth.logout()
 
     second = runner.invoke(args=["demo", "load"])

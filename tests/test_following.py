@@ -67,7 +67,12 @@ def test_a_reply_notifies_the_asker_in_the_app_and_by_mail_with_unsubscribe_head
     assert "Vader van Tim reageerde in" in listing
     with app.app_context():
         notification = db.session.scalar(select(Notification))
-    opened = client.get(f"/meldingen/{notification.id}")
+    # The link in a mail only leads the way; opening it in the app marks it read.
+    followed = client.get(f"/meldingen/{notification.id}")
+    assert followed.status_code == 302
+    assert "/bericht/" in followed.headers["Location"]
+    assert 'Meldingen <span class="lp-count">1' in client.get("/").get_data(as_text=True)
+    opened = post_form(client, f"/meldingen/{notification.id}", {}, token_page="/meldingen")
     assert opened.status_code == 302
     assert "/bericht/" in opened.headers["Location"]
     assert "lp-count" not in client.get("/").get_data(as_text=True)

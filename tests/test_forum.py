@@ -579,6 +579,18 @@ def test_a_thread_with_everything_wrong_lists_every_problem_above_the_form(
     assert rows(app, Thread) == 0
 
 
+@pytest.mark.parametrize("path", [f"/regio/{AMSTERDAM}/nieuw", "/landelijk/nieuw"])
+def test_the_privacy_hint_stands_above_the_editor(app: Flask, people: People, path: str) -> None:
+    page = html(client_of(app, people.anna).get(path))
+    hint = page.index("lp-privacy-hint")
+    assert hint < page.index('name="body"')
+    text = " ".join(plain(page[hint : page.index("</div>", hint)]).split())
+    assert "naam" in text
+    assert "geboortedatum" in text
+    assert "foto" in text
+    assert 'href="/huisregels"' in page[hint:]
+
+
 def test_a_good_thread_is_stored_and_shown(app: Flask, people: People) -> None:
     client = client_of(app, people.anna)
 
@@ -1164,6 +1176,37 @@ def test_the_region_page_lists_the_most_recommended_good_practices(
     assert f'href="/onderwerp/{most}"' in section.group(0)
     assert f'href="/onderwerp/{none}"' not in section.group(0)
     assert f'href="/onderwerp/{other}"' not in section.group(0)
+
+
+def test_the_national_space_lists_the_most_recommended_good_practices_of_every_space(
+    app: Flask, people: People
+) -> None:
+    regional = start(app, people.anna, title="Nachtzorg bij het logeerhuis", kind="goed_voorbeeld")
+    national = start(
+        app, people.bram, title="Landelijk vervoer regelen", kind="goed_voorbeeld", code="landelijk"
+    )
+    closed = start(
+        app, people.olaf, title="Besloten voorbeeld", kind="goed_voorbeeld", code=KENNEMERLAND
+    )
+    with app.app_context():
+        region_by_code(KENNEMERLAND).members_only = True
+        for thread_id, fans in [
+            (regional, [people.bram, people.carla]),
+            (national, [people.anna]),
+            (closed, [people.olaf, people.host, people.carla, people.bram]),
+        ]:
+            db.session.get(Thread, thread_id).recommendation_count = len(fans)
+        db.session.commit()
+
+    page = html(client_of(app, people.anna).get("/landelijk"))
+    section = re.search(r'<section aria-labelledby="aanbevolen-titel".*?</section>', page, re.S)
+    assert section, "no list of recommended good practices"
+    items = [plain(item) for item in re.findall(r"<li>(.*?)</li>", section.group(0), re.S)]
+    # Amsterdam's and the national one; not the members-only region Anna is no member of.
+    assert items == [
+        "Nachtzorg bij het logeerhuis \N{EN DASH} werkt ook bij 2 anderen (Amsterdam)",
+        "Landelijk vervoer regelen \N{EN DASH} werkt ook bij 1 ander",
+    ]
 
 
 # --- 9. the region page: filters, order, paging, pinned -------------------------------------

@@ -844,8 +844,10 @@ def test_the_log_shows_every_action_with_who_why_before_and_after_and_the_csv_ha
     page = text(els.get(f"/regio/{HERE}/logboek"))
     for reason in ("Let op namen.", "Toch verborgen.", "Veel gevraagd.", "Alles is gezegd."):
         assert reason in page
-    assert '{"vastgezet": false}' in page
-    assert '{"vastgezet": true}' in page
+    # Before and after in words, not as data.
+    assert "Vastgezet: eerst nee, daarna ja" in page
+    assert "Gesloten: eerst nee, daarna ja" in page
+    assert "{&#34;" not in page
 
     download = els.get(f"/regio/{HERE}/logboek?format=csv")
     assert download.mimetype == "text/csv"
@@ -1403,7 +1405,7 @@ def test_a_moved_thread_keeps_everything_and_its_open_reports_move_to_the_new_qu
     assert f"/actiepunt/{item_id}" in page
 
     anna = signed_in(app, "anna@example.nl")
-    opened = anna.get(f"/meldingen/{anna_note}")
+    opened = post_form(anna, f"/meldingen/{anna_note}", {}, token_page="/meldingen")
     assert opened.status_code == 302
     followed = anna.get(opened.headers["Location"])
     assert followed.status_code == 302
@@ -1549,3 +1551,49 @@ def test_the_queue_says_how_many_reports_are_open_even_beyond_what_it_shows(app:
     _add(app, world, 200)
     page = text(signed_in(app, "els@example.nl").get(f"/regio/{HERE}/moderatie"))
     assert "201 open meldingen" in page  # the world's own report, and 200 more
+
+
+def test_a_warning_mails_the_author_what_the_host_said_and_how_to_object(
+    app: Flask, mailbox: Mailbox
+) -> None:
+    with app.app_context():
+        w = build_world()
+        report_id, post_id = w.report.id, w.reply.id
+    els = signed_in(app, "els@example.nl")
+    why = "Noem liever geen namen van kinderen."
+    decided = send(els, f"/melding/{report_id}", {"decision": "waarschuwen", "reason": why})
+    assert decided.status_code == 302
+    assert deliver_outbox(app) >= 1
+    mail = mailbox.last_to("bram@example.nl")
+    assert mail["Subject"] == "Een bericht van de gastheren en gastvrouwen over je bericht"
+    body = " ".join(text_of(mail).split())
+    assert "Hallo Vader van Joris," in body
+    assert why in body
+    assert f"/bericht/{post_id}" in body  # the post it is about
+    assert "/huisregels" in body
+    assert CONTACT in body  # how to object
+    # A warning leaves the post as it was.
+    assert SECRET in text(
+        signed_in(app, "carla@example.nl").get(f"/bericht/{post_id}", follow_redirects=True)
+    )
+
+
+def test_an_admin_downloads_the_log_of_every_region_as_csv(app: Flask) -> None:
+    with app.app_context():
+        w = build_world()
+        moderation.set_pinned(thread=w.thread, host=w.els, pinned=True, reason="In Amsterdam.")
+        other = forum.start_thread(
+            region=w.elsewhere, author=w.gijs, title="Groningen", kind="vraag",
+            themes=["vervoer"], body="Vraag.",
+        )  # fmt: skip
+        moderation.set_locked(thread=other, host=w.gijs, locked=True, reason="In Groningen.")
+        db.session.commit()
+    download = signed_in(app, "beatrix@example.nl").get("/beheer/logboek?format=csv")
+    assert download.status_code == 200
+    assert download.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(download.get_data(as_text=True)), delimiter=";"))
+    reasons = {cell for row in rows[1:] for cell in row}
+    assert {"In Amsterdam.", "In Groningen."} <= reasons
+    assert len(rows) == 1 + 2  # a header and one row per entry
+    # A host reads only their own region's log, and not the whole one.
+    assert signed_in(app, "els@example.nl").get("/beheer/logboek?format=csv").status_code == 403

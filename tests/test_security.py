@@ -8,6 +8,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from leerplatform import create_app
 from leerplatform.config import from_environment
 from leerplatform.security import CONTENT_SECURITY_POLICY, add_security_headers
 from tests.conftest import Auth
@@ -115,3 +116,25 @@ def test_the_glossary_explains_the_words_of_the_field_and_is_linked_where_they_a
         email = make_user().email
     auth.login(email)
     assert "/woordenlijst" in client.get("/regio/5515/nieuw").get_data(as_text=True)
+
+
+def test_a_production_app_sends_secure_cookies_and_hsts_on_a_real_page(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The whole app as production builds it, not just its settings: the login page sets the
+    session cookie (for the CSRF token) with every flag, and the response carries HSTS."""
+    monkeypatch.setenv("LEERPLATFORM_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "a-production-secret-that-is-long-enough-0123456789")
+    # Never connected: the login form asks nothing of the database.
+    monkeypatch.setenv("DATABASE_URL", "postgresql://leerplatform@127.0.0.1:1/leerplatform")
+    monkeypatch.setenv("RATELIMIT_ENABLED", "0")
+    production = create_app()
+    response = production.test_client().get("/inloggen", base_url="https://leerplatform.nl")
+    assert response.status_code == 200
+    [session] = [v for k, v in response.headers.items() if k == "Set-Cookie"]
+    assert session.startswith("session=")
+    assert "; Secure" in session
+    assert "; HttpOnly" in session
+    assert "SameSite=Lax" in session
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"

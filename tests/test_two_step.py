@@ -480,6 +480,19 @@ def test_only_a_development_machine_leaves_the_requirement_off_by_default(
     assert config["TWO_STEP_REQUIRED_FOR_MODERATORS"] is required
 
 
+def test_production_refuses_to_switch_two_step_off(tmp_path: Path) -> None:
+    environ = {
+        "LEERPLATFORM_ENV": "production",
+        "SECRET_KEY": "x" * 40,
+        "DATABASE_URL": "postgresql://leerplatform@db/leerplatform",
+        "TWO_STEP_REQUIRED_FOR_MODERATORS": "0",
+    }
+    with pytest.raises(settings.ConfigError, match="two-step"):
+        settings.check(settings.from_environment(environ, str(tmp_path)))
+    environ.pop("TWO_STEP_REQUIRED_FOR_MODERATORS")
+    settings.check(settings.from_environment(environ, str(tmp_path)))
+
+
 def test_a_password_reset_link_still_asks_for_the_code(
     app: Flask, client: FlaskClient, regions: None
 ) -> None:

@@ -120,15 +120,20 @@ def mark_all_read() -> Response:
     return redirect(url_for("following.notifications"))
 
 
-@bp.route("/meldingen/<int:notification_id>")
+@bp.route("/meldingen/<int:notification_id>", methods=["GET", "POST"])
 @login_required
 def open_notification(notification_id: int) -> Response:
-    """Mark it read and go where it points: the post, the step in the timeline, the thread."""
+    """Go where it points: the post, the step in the timeline, the thread.
+
+    Opening it in the app is a POST and marks it read. The link in a mail is a GET and only
+    leads the way: a mail program or virus scanner that follows links changes nothing.
+    """
     notification = services.notification_of(current_user, notification_id)
     if notification is None:
         abort(404)
-    services.mark_read(notification)
-    db.session.commit()
+    if request.method == "POST":
+        services.mark_read(notification)
+        db.session.commit()
     return redirect(target_url(notification))
 
 

@@ -331,17 +331,26 @@ def thread_listing(
     )
 
 
-def most_recommended(*, region: Region, limit: int = 5) -> Sequence[Thread]:
-    """The good practices of a region that most people said work for them too."""
+def most_recommended(
+    *, region: Region, readable_ids: Iterable[int] = (), limit: int = 5
+) -> Sequence[Thread]:
+    """The good practices that most people said work for them too: a region's own, or, for the
+    national space, those of every space the reader may read (``readable_ids``)."""
+    spaces = (
+        Thread.region_id.in_(list(readable_ids))
+        if region.is_national
+        else (Thread.region_id == region.id)
+    )
     return db.session.scalars(
         select(Thread)
         .where(
-            Thread.region_id == region.id,
+            spaces,
             Thread.kind == ThreadKind.GOED_VOORBEELD.value,
             Thread.recommendation_count > 0,
         )
         .order_by(Thread.recommendation_count.desc(), Thread.last_activity_at.desc())
         .limit(limit)
+        .options(joinedload(Thread.region))
     ).all()
 
 

@@ -7,9 +7,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
@@ -479,3 +483,56 @@ def _log_query(region: Region | None) -> Any:
     if region is not None:
         query = query.where(AuditEntry.region_id == region.id)
     return query
+
+
+CHANGE_LABELS = {
+    "zichtbaar": _l("Visible"),
+    "geschorst": _l("Suspended"),
+    "geschorst_tot": _l("Suspended until"),
+    "vastgezet": _l("Pinned"),
+    "gesloten": _l("Closed"),
+    "regio": _l("Region"),
+    "soort": _l("Kind"),
+    "themas": _l("Themes"),
+    "tekens": _l("Length in characters"),
+}
+"""What the keys of an audit entry's before and after mean, for the log page."""
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str
+    before: str
+    after: str
+
+
+def _readable(key: str, value: Any) -> str:
+    if value is None or value == "":
+        return "\u2013"  # an en dash: nothing
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if key == "geschorst_tot":
+        return format_datetime(datetime.fromisoformat(value), "d MMMM yyyy, HH:mm")
+    if key == "soort" and value in {kind.value for kind in ThreadKind}:
+        return ThreadKind(value).label
+    if key == "themas":
+        known = {theme.value for theme in Theme}
+        return ", ".join(Theme(v).label if v in known else str(v) for v in value) or "\u2013"
+    return str(value)
+
+
+def readable_changes(entry: AuditEntry) -> list[Change]:
+    """An entry's before and after as lines a person reads: "Vastgezet: nee → ja"."""
+    before = json.loads(entry.before or "{}")
+    after = json.loads(entry.after or "{}")
+    changes = []
+    for key in dict.fromkeys([*before, *after]):
+        label = CHANGE_LABELS.get(key, key)
+        changes.append(
+            Change(
+                label=str(label),
+                before=_readable(key, before.get(key)),
+                after=_readable(key, after.get(key)),
+            )
+        )
+    return changes

@@ -358,6 +358,7 @@ def _log(region: Region | None) -> str | Response:
         region=region,
         page=services.audit_log(region, request.args.get("pagina", 1, type=int)),
         labels=AUDIT_LABELS,
+        changes=services.readable_changes,
     )
 
 

@@ -3,4 +3,4 @@
 from __future__ import annotations
 
 # Raise this when the privacy statement changes in substance: consent records name it.
-PRIVACY_STATEMENT_VERSION = "2026-11-25"
+PRIVACY_STATEMENT_VERSION = "2026-12-02"

@@ -31,6 +31,7 @@ from leerplatform.regions.services import (
     join_region,
     leave_region,
     municipalities_of,
+    readable_region_ids,
     region_by_code,
 )
 
@@ -83,7 +84,14 @@ def _show(region: Region) -> str:
             if readable
             else None
         ),
-        recommended=most_recommended(region=region) if readable else [],
+        recommended=(
+            most_recommended(
+                region=region,
+                readable_ids=readable_region_ids(current_user) if region.is_national else (),
+            )
+            if readable
+            else []
+        ),
         follow=follow_level(current_user, region=region) if readable else None,
         kind_labels=THREAD_KIND_LABELS,
         theme_labels=THEME_LABELS,
