@@ -84,9 +84,14 @@ def limited_app(app: Flask) -> Iterator[Callable[..., Flask]]:
             db.engine.dispose()
 
 
-@pytest.fixture
-def limited(limited_app: Callable[..., Flask]) -> Flask:
-    return limited_app()
+@pytest.fixture(params=["memory", "redis"])
+def limited(request: pytest.FixtureRequest, limited_app: Callable[..., Flask]) -> Flask:
+    """An app with the limits on, its counts in memory or (as in production, where several
+    workers share them) in Redis: every limit is tested with both."""
+    if request.param == "memory":
+        return limited_app()
+    prefix = request.getfixturevalue("redis_prefix")
+    return limited_app(REDIS_URL=REDIS_URL, RATELIMIT_KEY_PREFIX=prefix)
 
 
 @pytest.fixture
@@ -354,14 +359,9 @@ def test_with_the_limits_off_nothing_is_refused(app: Flask, regions: None) -> No
 # --- the brake on wrong passwords ------------------------------------------------------------
 
 
-@pytest.fixture(params=["memory", "redis"])
-def braked_app(
-    request: pytest.FixtureRequest, limited_app: Callable[..., Flask], regions: None
-) -> Flask:
-    if request.param == "memory":
-        return limited_app()
-    prefix = request.getfixturevalue("redis_prefix")
-    return limited_app(REDIS_URL=REDIS_URL, RATELIMIT_KEY_PREFIX=prefix)
+@pytest.fixture
+def braked_app(limited: Flask, regions: None) -> Flask:
+    return limited
 
 
 def test_wrong_passwords_brake_an_address_whether_it_has_an_account_or_not(
