@@ -16,7 +16,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from leerplatform.actions import services as actions
-from leerplatform.actions.models import ActionItem, ActionItemUpdate, ActionStatus, UpdateKind
+from leerplatform.actions.models import ActionItem, ActionItemUpdate, ActionStatus
 from leerplatform.clock import LOCAL, utcnow
 from leerplatform.extensions import db
 from leerplatform.following.models import EmailFrequency
@@ -261,11 +261,6 @@ def decide_agenda_item(*, entry: AgendaItem, host: User, accept: bool) -> None:
     db.session.flush()
 
 
-def remove_from_agenda(*, entry: AgendaItem, host: User) -> None:
-    """Take an accepted point off the agenda again (it stays visible as not on it)."""
-    decide_agenda_item(entry=entry, host=host, accept=False)
-
-
 # Minutes and decisions
 
 
@@ -445,10 +440,6 @@ def decisions_of(meeting: Meeting) -> Sequence[ActionItemUpdate]:
         .order_by(ActionItemUpdate.created_at, ActionItemUpdate.id)
         .options(joinedload(ActionItemUpdate.action_item).joinedload(ActionItem.region))
     ).all()
-
-
-def is_new_item_decision(entry: ActionItemUpdate) -> bool:
-    return entry.kind == UpdateKind.AANGEMAAKT.value
 
 
 def region_space_meetings(region: Region, now: datetime) -> tuple[Meeting | None, list[Meeting]]:
