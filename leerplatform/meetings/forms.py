@@ -187,7 +187,10 @@ class ProposalForm(FlaskForm):
             "for example …/onderwerp/12."
         ),
         filters=[strip_text],
-        validators=[Optional(), Length(max=300)],
+        validators=[
+            Optional(),
+            Length(max=300, message=_l("That is too long: at most %(max)d characters.")),
+        ],
     )
 
     def validate_subject(self, field: StringField) -> None:
