@@ -31,6 +31,8 @@ from leerplatform.following.services import unread_count
 from leerplatform.following.views import bp as following_bp
 from leerplatform.forum.views import bp as forum_bp
 from leerplatform.limits import register_rate_limits
+from leerplatform.meetings.cli import meetings_cli
+from leerplatform.meetings.views import bp as meetings_bp
 from leerplatform.moderation.models import Suspension
 from leerplatform.moderation.views import bp as moderation_bp
 from leerplatform.outbox.cli import outbox_cli
@@ -130,6 +132,7 @@ def register_blueprints(app: Flask) -> None:
         actions_bp,
         places_bp,
         search_bp,
+        meetings_bp,
         following_bp,
         privacy_bp,
         admin_bp,
@@ -182,5 +185,6 @@ def register_commands(app: Flask) -> None:
         demo_cli,
         places_cli,
         search_cli,
+        meetings_cli,
     ):
         app.cli.add_command(group)

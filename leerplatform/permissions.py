@@ -15,6 +15,7 @@ from leerplatform.clock import utcnow
 if TYPE_CHECKING:
     from leerplatform.actions.models import ActionItem
     from leerplatform.forum.models import Post, Thread
+    from leerplatform.meetings.models import Meeting
     from leerplatform.moderation.models import Suspension
     from leerplatform.places.models import Place
     from leerplatform.regions.models import Region
@@ -297,6 +298,48 @@ def can_edit_place(user: Any, place: Place) -> bool:
     if not can_propose_place(user):
         return False
     return place.proposed_by_id == user.id and place.status == "voorgesteld"
+
+
+# Regiotafels. Hosts of the meeting's region (and admins) run it; whoever may write in the
+# region says whether they come and proposes agenda items until the meeting is over.
+
+
+def can_schedule_meeting(user: Any, region: Region) -> bool:
+    """Regiotafels belong to a region; the national space has none."""
+    return not region.is_national and can_moderate_region(user, region)
+
+
+def can_view_meeting(user: Any, meeting: Meeting) -> bool:
+    return can_read_region(user, meeting.region)
+
+
+def can_edit_meeting(user: Any, meeting: Meeting) -> bool:
+    """Date, place and description: until the minutes are out."""
+    return not meeting.has_minutes and can_moderate_region(user, meeting.region)
+
+
+def can_respond_to_meeting(user: Any, meeting: Meeting) -> bool:
+    """Say whether one comes (and change it) until the meeting has ended."""
+    return not meeting.has_ended(utcnow()) and can_post_in_region(user, meeting.region)
+
+
+def can_propose_agenda_item(user: Any, meeting: Meeting) -> bool:
+    return not meeting.has_started(utcnow()) and can_post_in_region(user, meeting.region)
+
+
+def can_decide_agenda(user: Any, meeting: Meeting) -> bool:
+    """Pick open items for the agenda, accept or decline proposals: until the minutes are out."""
+    return not meeting.has_minutes and can_moderate_region(user, meeting.region)
+
+
+def can_publish_minutes(user: Any, meeting: Meeting) -> bool:
+    """Minutes, once the meeting has begun; the host may correct them afterwards."""
+    return meeting.has_started(utcnow()) and can_moderate_region(user, meeting.region)
+
+
+def can_record_decision(user: Any, meeting: Meeting) -> bool:
+    """A decision becomes an action item, or an update of one, once the meeting has begun."""
+    return meeting.has_started(utcnow()) and can_moderate_region(user, meeting.region)
 
 
 TEMPLATE_PREDICATES = {

@@ -37,6 +37,8 @@ from leerplatform.forum.models import (
     ThreadKind,
     ThreadTheme,
 )
+from leerplatform.meetings import services as meetings
+from leerplatform.meetings.models import AgendaItem, Meeting, MeetingResponse
 from leerplatform.moderation import services as moderation
 from leerplatform.moderation.models import AuditAction, AuditEntry, Report, Suspension
 from leerplatform.outbox.models import OutboxMessage
@@ -57,6 +59,7 @@ def test_demo_loads_once(
     assert "Demo-actiepunten:" in first.output
     assert "Demo-meldingen:" in first.output
     assert "Demo-logboekregels:" in first.output
+    assert "Demo-regiotafels: 2" in first.output
 
     for role in [role for role, *_ in DEMO_ACCOUNTS] + ["deelnemer-01"]:
         response = auth.login(demo_email(role), DEMO_PASSWORD)
@@ -102,6 +105,32 @@ def test_demo_loads_once(
     log = client.get("/regio/5515/logboek").get_data(as_text=True)
     assert len(labels) >= 5
     assert all(str(escape(label)) in log for label in labels)
+
+    # Amsterdam's regiotafels: one held, with minutes and decisions, and one coming.
+    with app.app_context():
+        now = utcnow()
+        held, coming = db.session.scalars(
+            select(Meeting).where(Meeting.is_demo.is_(True)).order_by(Meeting.starts_at)
+        ).all()
+        assert held.ends_at < now < coming.starts_at
+        assert held.has_minutes
+        decisions = meetings.decisions_of(held)
+        assert {d.kind for d in decisions} == {"aangemaakt", "voortgang"}
+        decided_item = decisions[0].action_item_id
+        agenda = meetings.agenda_of(coming)
+        assert sum(e.status == "aangenomen" for e in agenda) >= 4
+        assert any(e.status == "voorgesteld" for e in agenda)
+        assert len(meetings.responses_of(coming)) >= 4
+        held_id, coming_id = held.id, coming.id
+    region_page = client.get("/regio/5515").get_data(as_text=True)
+    assert f"/regiotafel/{coming_id}" in region_page
+    assert f"/regiotafel/{held_id}#verslag" in region_page
+    assert "Besloten aan de regiotafel" in client.get(f"/actiepunt/{decided_item}").get_data(
+        as_text=True
+    )
+    assert "Voorgesteld door deelnemers" in client.get(f"/regiotafel/{coming_id}").get_data(
+        as_text=True
+    )
     auth.logout()
 
     # Each role account follows things and finds a few unread notifications, and some read.
@@ -150,6 +179,9 @@ def _counts() -> dict[str, int]:
         "suspensions": count(Suspension),
         "post_revisions": count(PostRevision),
         "outbox": count(OutboxMessage),
+        "meetings": count(Meeting),
+        "agenda_items": count(AgendaItem),
+        "meeting_responses": count(MeetingResponse),
     }
 
 

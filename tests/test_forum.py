@@ -63,7 +63,8 @@ THEMES = [theme.value for theme in Theme]
 # Thread page: the user (3), the unread count (1), thread with hosts and themes (3), page bounds
 # and replies (2), opening post, then the accepted answer (questions) or "works for us too"
 # (good practices), the linked action items, and how the user follows the thread.
-REGION_PAGE_QUERIES = {"member": 12, "non_member": 12, "anonymous": 3}
+# Readers also get the regiotafel block: one query for the next and the latest past meetings.
+REGION_PAGE_QUERIES = {"member": 13, "non_member": 13, "anonymous": 3}
 THREAD_PAGE_QUERIES = {"goed_voorbeeld": 13, "vraag": 13}
 
 

@@ -246,10 +246,19 @@ HOST_POWER_ENDPOINTS = frozenset(
         "actions.merge",
         "actions.escalate",
         "actions.decline",
+        "meetings.new",
+        "meetings.edit",
+        "meetings.pick",
+        "meetings.decide",
+        "meetings.minutes",
+        "meetings.decisions",
+        "meetings.decide_new",
+        "meetings.decide_update",
     }
 )
 """Pages where hosts and admins use their powers outside the moderation and admin pages
-(editing others' words, reading earlier versions, steering action items): the same gate."""
+(editing others' words, reading earlier versions, steering action items, running a regiotafel):
+the same gate."""
 
 
 def gate_host_powers() -> Response | None:

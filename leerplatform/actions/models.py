@@ -29,6 +29,7 @@ from leerplatform.text import stored_html
 
 if TYPE_CHECKING:
     from leerplatform.accounts.models import User
+    from leerplatform.meetings.models import Meeting
 
 
 class ActionStatus(StrEnum):
@@ -269,12 +270,18 @@ class ActionItemUpdate(db.Model):
     """The thread linked, for a link entry."""
     detail: Mapped[str] = mapped_column(String(200), default="")
     """A short fact for the entry, such as the region an item was escalated from."""
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meetings.id", ondelete="SET NULL"), index=True
+    )
+    """The regiotafel where this was decided, for an entry that records a decision."""
     submission_key: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    action_item: Mapped[ActionItem] = relationship(foreign_keys=[action_item_id])
     author: Mapped[User | None] = relationship()
     thread: Mapped[Thread | None] = relationship()
     other_item: Mapped[ActionItem | None] = relationship(foreign_keys=[other_item_id])
+    meeting: Mapped[Meeting | None] = relationship()
 
     @property
     def kind_enum(self) -> UpdateKind:

@@ -46,6 +46,7 @@ from leerplatform.extensions import db
 from leerplatform.following import services as following
 from leerplatform.following.models import NotificationKind
 from leerplatform.forum.models import Post, Theme, Thread, ThreadKind, ThreadTheme
+from leerplatform.meetings.models import Meeting
 from leerplatform.regions.models import NATIONAL_CODE, Region, RegionHost
 from leerplatform.text import render_markdown
 
@@ -90,6 +91,7 @@ def _add_update(
     other_item: ActionItem | None = None,
     thread: Thread | None = None,
     detail: str = "",
+    meeting: Meeting | None = None,
     submission_key: str | None = None,
     at: datetime | None = None,
 ) -> ActionItemUpdate:
@@ -104,6 +106,7 @@ def _add_update(
         other_item_id=other_item.id if other_item is not None else None,
         thread_id=thread.id if thread is not None else None,
         detail=detail,
+        meeting_id=meeting.id if meeting is not None else None,
         submission_key=submission_key,
         created_at=at or utcnow(),
     )
@@ -156,13 +159,15 @@ def create_item(
     target_date: date | None = None,
     threads: Iterable[Thread] = (),
     proposal: ActionProposal | None = None,
+    meeting: Meeting | None = None,
     submission_key: str | None = None,
     is_demo: bool = False,
     at: datetime | None = None,
 ) -> ActionItem:
     """Make an action item, linked to the threads it comes from. Caller commits.
 
-    The same submission twice gives the first item.
+    Made as a meeting's decision, its first timeline entry names that meeting. The same
+    submission twice gives the first item.
     """
     earlier = item_by_submission(author, submission_key)
     if earlier is not None:
@@ -185,7 +190,14 @@ def create_item(
     )
     db.session.add(item)
     db.session.flush()
-    _add_update(item, author=author, kind=UpdateKind.AANGEMAAKT, to_status=item.status, at=now)
+    _add_update(
+        item,
+        author=author,
+        kind=UpdateKind.AANGEMAAKT,
+        to_status=item.status,
+        meeting=meeting,
+        at=now,
+    )
     for thread in dict.fromkeys(threads):
         db.session.add(
             ActionItemLink(
@@ -204,18 +216,26 @@ def create_item(
 
 
 def add_update(
-    *, item: ActionItem, author: User, body: str, submission_key: str | None = None
+    *,
+    item: ActionItem,
+    author: User,
+    body: str,
+    meeting: Meeting | None = None,
+    submission_key: str | None = None,
+    at: datetime | None = None,
 ) -> ActionItemUpdate:
-    """Add a progress note to the timeline; sending it twice adds it once. Caller commits."""
+    """Add a progress note to the timeline, naming the meeting where it was decided if any;
+    sending it twice adds it once. Caller commits."""
     earlier = update_by_submission(author, submission_key)
     if earlier is not None:
         return earlier
-    now = utcnow()
+    now = at or utcnow()
     entry = _add_update(
         item,
         author=author,
         kind=UpdateKind.VOORTGANG,
         body=body,
+        meeting=meeting,
         submission_key=submission_key,
         at=now,
     )
@@ -551,6 +571,7 @@ def timeline(item: ActionItem) -> Sequence[ActionItemUpdate]:
             joinedload(ActionItemUpdate.author),
             joinedload(ActionItemUpdate.thread).joinedload(Thread.region),
             joinedload(ActionItemUpdate.other_item).joinedload(ActionItem.region),
+            joinedload(ActionItemUpdate.meeting).joinedload(Meeting.region),
         )
     ).all()
 

@@ -8,6 +8,7 @@ from flask.cli import AppGroup
 
 from leerplatform.demo.actions import demo_action_count
 from leerplatform.demo.forum import demo_thread_count
+from leerplatform.demo.meetings import demo_meeting_count
 from leerplatform.demo.moderation import demo_moderation_counts
 from leerplatform.demo.services import DEMO_PASSWORD, load_demo
 from leerplatform.extensions import db
@@ -23,6 +24,7 @@ def load_command() -> None:
     threads_before, items_before = demo_thread_count(), demo_action_count()
     reports_before, entries_before = demo_moderation_counts()
     places_before = _demo_place_count()
+    meetings_before = demo_meeting_count()
     created = load_demo()
     db.session.commit()
     threads_made = demo_thread_count() - threads_before
@@ -30,7 +32,9 @@ def load_command() -> None:
     reports_after, entries_after = demo_moderation_counts()
     reports_made, entries_made = reports_after - reports_before, entries_after - entries_before
     places_made = _demo_place_count() - places_before
-    if not any((created, threads_made, items_made, reports_made, entries_made, places_made)):
+    meetings_made = demo_meeting_count() - meetings_before
+    made = (created, threads_made, items_made, reports_made, entries_made, places_made)
+    if not any((*made, meetings_made)):
         click.echo("Demo-inhoud was al geladen.")
         return
     participants = [email for email in created if email.startswith("deelnemer-")]
@@ -51,6 +55,8 @@ def load_command() -> None:
         click.echo(f"Demo-logboekregels: {entries_made}")
     if places_made:
         click.echo(f"Demo-aanbod: {places_made} plekken")
+    if meetings_made:
+        click.echo(f"Demo-regiotafels: {meetings_made}")
 
 
 def _demo_place_count() -> int:

@@ -1,5 +1,5 @@
 """Demo content: one account per role, the Amsterdam host, participants, forum threads,
-action items, and reports and a log for the Amsterdam host."""
+action items, reports and a log for the Amsterdam host, places, and Amsterdam's regiotafels."""
 
 from __future__ import annotations
 
@@ -63,6 +63,7 @@ def load_demo() -> list[str]:
     # Imported here: the forum demo uses this module's constants.
     from leerplatform.demo.actions import load_actions_demo
     from leerplatform.demo.forum import add_demo_participants, load_forum_demo
+    from leerplatform.demo.meetings import load_meetings_demo
     from leerplatform.demo.moderation import load_moderation_demo
     from leerplatform.demo.places import load_place_stories, load_places_demo
 
@@ -72,6 +73,7 @@ def load_demo() -> list[str]:
     load_moderation_demo()
     load_places_demo()
     load_place_stories()
+    load_meetings_demo()
     settle_demo_notifications()
     return created
 

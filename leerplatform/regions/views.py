@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from leerplatform.accounts.forms import ConfirmForm
+from leerplatform.clock import utcnow
 from leerplatform.extensions import db
 from leerplatform.following.services import follow_level
 from leerplatform.forum.forms import RegionSettingsForm
@@ -18,6 +19,7 @@ from leerplatform.forum.services import (
     set_members_only,
     thread_listing,
 )
+from leerplatform.meetings.services import region_space_meetings
 from leerplatform.permissions import (
     can_join_region,
     can_leave_region,
@@ -65,6 +67,11 @@ def national() -> str:
 def _show(region: Region) -> str:
     """A space: who hosts it and, for those who may read it, its threads."""
     readable = can_read_region(current_user, region)
+    next_meeting, past_meetings = (
+        region_space_meetings(region, utcnow())
+        if readable and not region.is_national
+        else (None, [])
+    )
     thread_filter = ThreadFilter.from_args(
         request.args.get("soort"), request.args.get("thema"), request.args.get("sorteer")
     )
@@ -93,6 +100,8 @@ def _show(region: Region) -> str:
             else []
         ),
         follow=follow_level(current_user, region=region) if readable else None,
+        next_meeting=next_meeting,
+        past_meetings=past_meetings,
         kind_labels=THREAD_KIND_LABELS,
         theme_labels=THEME_LABELS,
         settings_form=RegionSettingsForm(formdata=None, members_only=region.members_only),

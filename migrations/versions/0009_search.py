@@ -1,7 +1,7 @@
 """search: a thread's place, and the search index
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-02 01:40:00.000000
 
 """
@@ -13,7 +13,7 @@ from leerplatform.search.schema import SQLITE_BACKFILL, statements_for
 
 # revision identifiers, used by Alembic.
 revision = "0009"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
