@@ -23,6 +23,8 @@ from leerplatform.accounts.two_step import gate_host_powers
 from leerplatform.accounts.views import bp as accounts_bp
 from leerplatform.actions.views import bp as actions_bp
 from leerplatform.admin.views import bp as admin_bp
+from leerplatform.bench.cli import bench_cli
+from leerplatform.bench.views import register_bench
 from leerplatform.clock import utcnow
 from leerplatform.demo.cli import demo_cli
 from leerplatform.extensions import babel, csrf, db, login_manager, migrate
@@ -66,6 +68,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_extensions(app)
     add_security_headers(app)
     register_blueprints(app)
+    if app.config.get("BENCH"):
+        register_bench(app)
     app.before_request(gate_host_powers)
     register_rate_limits(app)
     register_error_handlers(app)
@@ -178,5 +182,6 @@ def register_commands(app: Flask) -> None:
         privacy_cli,
         demo_cli,
         places_cli,
+        bench_cli,
     ):
         app.cli.add_command(group)

@@ -77,6 +77,8 @@ def from_environment(environ: Mapping[str, str], instance_path: str) -> dict[str
         "EMAIL_TOKEN_MAX_AGE": int(environ.get("EMAIL_TOKEN_MAX_AGE", str(3 * 24 * 3600))),
         "RESET_TOKEN_MAX_AGE": int(environ.get("RESET_TOKEN_MAX_AGE", str(2 * 3600))),
         "DEMO_ALLOWED": demo_allowed,
+        # The benchmark's ceiling page and query counts (see leerplatform/bench); never production.
+        "BENCH": _bool(environ.get("LEERPLATFORM_BENCH"), default=False),
         # Hosts and admins need two-step verification before they moderate. Only a development
         # machine with the demo accounts (which have a password only) leaves it off by default.
         "TWO_STEP_REQUIRED_FOR_MODERATORS": _bool(
@@ -96,3 +98,5 @@ def check(config: Mapping[str, Any]) -> None:
             )
         if str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite"):
             raise ConfigError("production needs DATABASE_URL pointing at PostgreSQL")
+        if config.get("BENCH"):
+            raise ConfigError("LEERPLATFORM_BENCH is for the benchmark, never for production")
