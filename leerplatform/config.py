@@ -64,6 +64,8 @@ def from_environment(environ: Mapping[str, str], instance_path: str) -> dict[str
             "MAIL_DEFAULT_SENDER", "Leerplatform ZEVMB <noreply@leerplatform.nl>"
         ),
         "MAIL_MAX_ATTEMPTS": int(environ.get("MAIL_MAX_ATTEMPTS", "8")),
+        # The first wait after a failed try; it doubles with every try (the drills use 1).
+        "MAIL_RETRY_SECONDS": float(environ.get("MAIL_RETRY_SECONDS", "60")),
         "CONTACT_EMAIL": environ.get("CONTACT_EMAIL", "contact@leerplatform.nl"),
         "REDIS_URL": environ.get("REDIS_URL") or None,  # rate limit counts shared by workers
         # Unset (None): on, except in apps made for tests (TESTING); a test may switch them on.

@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, delete, exists, func, select, update
+from sqlalchemy import Select, case, delete, exists, func, literal, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from leerplatform.clock import utcnow
+from leerplatform.columns import UTCDateTime
 from leerplatform.extensions import db
 from leerplatform.following import services as following
 from leerplatform.forum.models import (
@@ -130,14 +131,23 @@ def reply_to(
     db.session.flush()
     post.root_id = parent.root_id if parent else post.id
     post.path = (parent.path if parent else "") + f"{post.id:010d}/"
+    db.session.flush()
+    following.on_reply(post=post, thread=thread, actor=author)
+    # The counters last: this update locks the thread's row until the caller commits, so
+    # replies to one busy thread wait for each other only that long. A reply that got its
+    # time earlier but the lock later does not move the last activity back.
+    stamp = literal(now, UTCDateTime())
     db.session.execute(
         update(Thread)
         .where(Thread.id == thread.id)
-        .values(reply_count=Thread.reply_count + 1, last_activity_at=now)
+        .values(
+            reply_count=Thread.reply_count + 1,
+            last_activity_at=case(
+                (Thread.last_activity_at < stamp, stamp), else_=Thread.last_activity_at
+            ),
+        )
     )
-    db.session.flush()
     db.session.refresh(thread, ["reply_count", "last_activity_at"])
-    following.on_reply(post=post, thread=thread, actor=author)
     return post
 
 
