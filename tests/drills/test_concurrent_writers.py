@@ -23,7 +23,7 @@ from tests.factories import make_user
 
 WRITERS = int(os.environ.get("DRILL_WRITERS", "8"))
 REPLIES = int(os.environ.get("DRILL_REPLIES", "1000"))
-TIME_LIMIT = 240
+TIME_LIMIT = 480
 
 
 def test_concurrent_writers_keep_every_reply_and_the_counters(app: Flask, regions: None) -> None:
