@@ -60,6 +60,7 @@ class Result:
     errors: int = 0
     queries: int | None = None
     demo_queries: int | None = None
+    cpu_ms: float | None = None
 
 
 def parse_args() -> argparse.Namespace:
@@ -120,8 +121,12 @@ def pages(big_thread: int, demo_thread: int) -> list[Page]:
     ]  # fmt: skip
 
 
-def count_queries(url: str, email: str, password: str, paths: list[tuple[str, bool]]) -> list[int]:
-    """The statements each page runs, read from X-Query-Count in-process (second request)."""
+def count_queries(
+    url: str, email: str, password: str, paths: list[tuple[str, bool]], cpu_rounds: int = 0
+) -> list[tuple[int, float | None]]:
+    """Per page: the statements it runs, read from X-Query-Count in-process (second request),
+    and with ``cpu_rounds`` the app's CPU time per request in this process (milliseconds):
+    unlike requests per second, that hardly changes with what else the machine is doing."""
     from leerplatform import create_app
 
     app = create_app(
@@ -143,14 +148,21 @@ def count_queries(url: str, email: str, password: str, paths: list[tuple[str, bo
     )
     if done.status_code != 302:
         raise RuntimeError(f"login as {email} failed ({done.status_code})")
-    counts = []
+    counts: list[tuple[int, float | None]] = []
     for path, login in paths:
         who = client if login else anonymous
         who.get(path)
         response = who.get(path)
-        counts.append(
-            int(response.headers.get("X-Query-Count", -1)) if response.status_code == 200 else -1
-        )
+        if response.status_code != 200:
+            counts.append((-1, None))
+            continue
+        cpu = None
+        if cpu_rounds:
+            started = time.process_time()
+            for _ in range(cpu_rounds):
+                who.get(path)
+            cpu = (time.process_time() - started) / cpu_rounds * 1000
+        counts.append((int(response.headers.get("X-Query-Count", -1)), cpu))
     return counts
 
 
@@ -310,6 +322,7 @@ def write_report(
 ) -> list[str]:
     """BENCHMARKS.md; returns the targets that were missed."""
     ceiling = results[0].rps or 1.0
+    ceiling_cpu = results[0].cpu_ms or 1.0
     missed: list[str] = []
     lines = [
         "# Benchmarks",
@@ -322,17 +335,21 @@ def write_report(
         f"Load: wrk, 2 threads, {args.connections} connections, {args.warmup} s warm-up then"
         f" {args.duration} s per page, against gunicorn with {args.workers} sync workers on the"
         " same machine, logged in as a participant (the ceiling anonymously). Queries: SQL"
-        " statements per request, on the bench data and on the demo data (`flask demo load`).",
+        " statements per request, on the bench data and on the demo data (`flask demo load`)."
+        " CPU ms: the app's own CPU time per request, in-process through the test client (20"
+        " requests after a warm-up), which other work on the machine hardly changes; its ratio"
+        " says what the ceiling would allow if only the app's own work counted.",
         "",
-        "| page | path | req/s | p50 ms | p99 ms | errors | queries | on demo | of ceiling |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| page | path | req/s | p50 ms | p99 ms | errors | queries | on demo | of ceiling |"
+        " CPU ms | CPU of ceiling |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for result in results:
         page = result.page
         if result.status != 200:
             lines.append(
                 f"| {page.name} | `{page.path}` | — | — | — | — | — | — | not measured: HTTP"
-                f" {result.status} |"
+                f" {result.status} | — | — |"
             )
             if not page.optional:
                 missed.append(f"{page.name}: HTTP {result.status}")
@@ -341,7 +358,7 @@ def write_report(
         lines.append(
             f"| {page.name} | `{page.path}` | {result.rps:.0f} | {result.p50_ms:.1f} |"
             f" {result.p99_ms:.1f} | {result.errors} | {result.queries} | {result.demo_queries} |"
-            f" {ratio:.0%} |"
+            f" {ratio:.0%} | {result.cpu_ms or 0:.1f} | {ceiling_cpu / (result.cpu_ms or 1):.0%} |"
         )
         if result.errors:
             missed.append(f"{page.name}: {result.errors} failed requests")
@@ -403,7 +420,7 @@ def main() -> int:
 
     todo = pages(big_thread_id(bench_url), demo_thread_id(demo_url))
     bench_counts = count_queries(
-        bench_url, BENCH_EMAIL, BENCH_PASSWORD, [(p.path, p.login) for p in todo]
+        bench_url, BENCH_EMAIL, BENCH_PASSWORD, [(p.path, p.login) for p in todo], cpu_rounds=20
     )
     demo_counts = count_queries(
         demo_url, demo_email("ouder"), DEMO_PASSWORD, [(p.demo_path, p.login) for p in todo]
@@ -411,11 +428,13 @@ def main() -> int:
     results = []
     with gunicorn(bench_url, free_port(), args.workers) as base:
         cookie = login_cookie(base, BENCH_EMAIL, BENCH_PASSWORD)
-        for page, queries, demo_queries in zip(todo, bench_counts, demo_counts, strict=True):
+        for page, (queries, cpu), (demo_queries, _) in zip(
+            todo, bench_counts, demo_counts, strict=True
+        ):
             use = cookie if page.login else None
             result = Result(
                 page=page, status=status_of(base, page.path, use), queries=queries,
-                demo_queries=demo_queries,
+                demo_queries=demo_queries, cpu_ms=cpu,
             )  # fmt: skip
             if result.status == 200:
                 print(f"== {page.name}: {page.path} ==", flush=True)
