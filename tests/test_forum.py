@@ -39,6 +39,7 @@ from leerplatform.forum.models import (
 from leerplatform.forum.services import (
     REPLIES_PER_PAGE,
     THREADS_PER_PAGE,
+    delete_post,
     recommend,
     reply_to,
     start_thread,
@@ -1637,3 +1638,18 @@ def test_a_reply_moves_the_last_activity_on(app: Flask, people: People) -> None:
     with app.app_context():
         thread = db.session.get(Thread, thread_id)
         assert thread.last_activity_at == db.session.get(Post, post_id).created_at
+
+
+def test_deleting_a_reply_keeps_a_reply_made_meanwhile_in_the_count(
+    app: Flask, people: People
+) -> None:
+    thread_id = start(app, people.anna)
+    first = reply(app, thread_id, people.bram, "Eerst dit.")
+    with app.app_context():
+        post = db.session.get(Post, first)
+        assert post.thread.reply_count == 1  # read before the other reply comes in
+        reply(app, thread_id, people.carla, "Ondertussen schrijf ik dit.")
+        delete_post(post=post)
+        db.session.commit()
+    with app.app_context():
+        assert db.session.get(Thread, thread_id).reply_count == 1

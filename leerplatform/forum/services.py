@@ -194,7 +194,8 @@ def delete_post(*, post: Post) -> None:
         thread.has_accepted_answer = False
     db.session.execute(delete(PostRevision).where(PostRevision.post_id == post.id))
     if not post.is_opening:
-        thread.reply_count = max(thread.reply_count - 1, 0)
+        # Counted in SQL, so that a reply someone else made meanwhile stays counted.
+        thread.reply_count = case((Thread.reply_count > 0, Thread.reply_count - 1), else_=0)
     db.session.flush()
 
 
