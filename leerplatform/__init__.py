@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -108,8 +109,20 @@ def load_user(user_id: str) -> User | None:
     return user
 
 
+def end_session_quietly(_error: BaseException | None) -> None:
+    """End the request's session, also when the database went away after the last query: the
+    answer is ready and must not become a bare error page. The pool drops the dead connection.
+
+    Runs before Flask-SQLAlchemy's own teardown (registered later, so called first)."""
+    try:
+        db.session.remove()
+    except SQLAlchemyError:
+        db.session.registry.clear()
+
+
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
+    app.teardown_appcontext(end_session_quietly)
     migrate.init_app(app, db, directory=os.path.join(app.root_path, "..", "migrations"))
     csrf.init_app(app)
     babel.init_app(

@@ -89,7 +89,7 @@ def cluster() -> Iterator[Cluster]:
 
 @dataclass
 class Load:
-    """Requests in a loop from a few threads; every answer is kept with its time."""
+    """Requests in a loop from a few threads; every answer is kept with the time it was asked."""
 
     base: str
     answers: list[tuple[float, str, int]] = field(default_factory=list)
@@ -97,8 +97,9 @@ class Load:
 
     def run(self, path: str) -> None:
         while not self.stop.is_set():
+            started = time.monotonic()
             status = get_status(self.base + path, timeout=10)
-            self.answers.append((time.monotonic(), path, status))
+            self.answers.append((started, path, status))
             time.sleep(0.02)
 
     def statuses(self, path: str, since: float = 0.0, until: float = float("inf")) -> list[int]:
@@ -128,8 +129,9 @@ def test_the_app_answers_503_while_the_database_restarts_and_recovers(cluster: C
             thread.start()
         try:
             time.sleep(2)
-            down_at = time.monotonic()
+            stopping_at = time.monotonic()
             cluster.stop()
+            down_at = time.monotonic()
             time.sleep(DOWN_SECONDS)
             up_at = time.monotonic()
             cluster.start()
@@ -143,8 +145,10 @@ def test_the_app_answers_503_while_the_database_restarts_and_recovers(cluster: C
             for thread in threads:
                 thread.join(timeout=15)
 
-        before = load.statuses("/healthz", until=down_at)
-        during = load.statuses("/healthz", since=down_at + 0.5, until=up_at)
+        # Asked more than a second before the stop began (so answered before it): 200. Asked
+        # once it was down, and more than a second before it started again: 503.
+        before = load.statuses("/healthz", until=stopping_at - 1)
+        during = load.statuses("/healthz", since=down_at, until=up_at - 1)
         after = load.statuses("/healthz", since=recovered_at)
         pages_after = load.statuses("/regios", since=recovered_at) + load.statuses(
             "/regio/5515", since=recovered_at
