@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export FLASK_APP := leerplatform
 
 .PHONY: run test lint format install install-test translations extract-messages \
-        update-messages vendor migrate demo worker clean
+        update-messages vendor migrate demo worker clean bench drills wrk
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -60,6 +60,22 @@ format: $(VENV)/.installed-test
 ## Lint, then the whole suite (on PostgreSQL too when TEST_DATABASE_URL is set).
 test: lint translations
 	$(BIN)/pytest -n 2 -q
+
+## The benchmark: seed PostgreSQL (BENCH_SERVER, by default the local server), serve the app with
+## gunicorn, load it with wrk and write BENCHMARKS.md. Smaller sizes: make bench BENCH_ARGS='--threads 5000'.
+BENCH_ARGS ?=
+bench: install-test translations wrk
+	$(BIN)/python tools/bench/run.py $(BENCH_ARGS)
+
+wrk:
+	@command -v wrk >/dev/null || (apt-get install -y -qq wrk || (apt-get update -qq && apt-get install -y -qq wrk))
+
+## The drills on PostgreSQL: 8 concurrent writers, a database restart (on a throwaway cluster
+## of their own) and a mail server that is down. DRILL_DATABASE_URL picks the server for the
+## writers and the mail drill.
+DRILL_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+drills: install-test translations
+	LEERPLATFORM_DRILLS=1 TEST_DATABASE_URL=$(DRILL_DATABASE_URL) $(BIN)/pytest -q -p no:cacheprovider tests/drills
 
 ## Fetch the NL Design System CSS and the font from npm into static/vendor.
 vendor:

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -23,6 +24,8 @@ from leerplatform.accounts.two_step import gate_host_powers
 from leerplatform.accounts.views import bp as accounts_bp
 from leerplatform.actions.views import bp as actions_bp
 from leerplatform.admin.views import bp as admin_bp
+from leerplatform.bench.cli import bench_cli
+from leerplatform.bench.views import register_bench
 from leerplatform.clock import utcnow
 from leerplatform.demo.cli import demo_cli
 from leerplatform.extensions import babel, csrf, db, login_manager, migrate
@@ -70,6 +73,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_extensions(app)
     add_security_headers(app)
     register_blueprints(app)
+    if app.config.get("BENCH"):
+        register_bench(app)
     app.before_request(gate_host_powers)
     register_rate_limits(app)
     register_error_handlers(app)
@@ -108,8 +113,20 @@ def load_user(user_id: str) -> User | None:
     return user
 
 
+def end_session_quietly(_error: BaseException | None) -> None:
+    """End the request's session, also when the database went away after the last query: the
+    answer is ready and must not become a bare error page. The pool drops the dead connection.
+
+    Runs before Flask-SQLAlchemy's own teardown (registered later, so called first)."""
+    try:
+        db.session.remove()
+    except SQLAlchemyError:
+        db.session.registry.clear()
+
+
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
+    app.teardown_appcontext(end_session_quietly)
     migrate.init_app(app, db, directory=os.path.join(app.root_path, "..", "migrations"))
     csrf.init_app(app)
     babel.init_app(
@@ -186,5 +203,6 @@ def register_commands(app: Flask) -> None:
         places_cli,
         search_cli,
         meetings_cli,
+        bench_cli,
     ):
         app.cli.add_command(group)

@@ -64,6 +64,8 @@ def from_environment(environ: Mapping[str, str], instance_path: str) -> dict[str
             "MAIL_DEFAULT_SENDER", "Leerplatform ZEVMB <noreply@leerplatform.nl>"
         ),
         "MAIL_MAX_ATTEMPTS": int(environ.get("MAIL_MAX_ATTEMPTS", "8")),
+        # The first wait after a failed try; it doubles with every try (the drills use 1).
+        "MAIL_RETRY_SECONDS": float(environ.get("MAIL_RETRY_SECONDS", "60")),
         "CONTACT_EMAIL": environ.get("CONTACT_EMAIL", "contact@leerplatform.nl"),
         "REDIS_URL": environ.get("REDIS_URL") or None,  # rate limit counts shared by workers
         # Unset (None): on, except in apps made for tests (TESTING); a test may switch them on.
@@ -77,6 +79,8 @@ def from_environment(environ: Mapping[str, str], instance_path: str) -> dict[str
         "EMAIL_TOKEN_MAX_AGE": int(environ.get("EMAIL_TOKEN_MAX_AGE", str(3 * 24 * 3600))),
         "RESET_TOKEN_MAX_AGE": int(environ.get("RESET_TOKEN_MAX_AGE", str(2 * 3600))),
         "DEMO_ALLOWED": demo_allowed,
+        # The benchmark's ceiling page and query counts (see leerplatform/bench); never production.
+        "BENCH": _bool(environ.get("LEERPLATFORM_BENCH"), default=False),
         # Hosts and admins need two-step verification before they moderate. Only a development
         # machine with the demo accounts (which have a password only) leaves it off by default.
         "TWO_STEP_REQUIRED_FOR_MODERATORS": _bool(
@@ -101,3 +105,5 @@ def check(config: Mapping[str, Any]) -> None:
                 "hosts and admins need two-step verification in production: "
                 "TWO_STEP_REQUIRED_FOR_MODERATORS cannot be switched off there"
             )
+        if config.get("BENCH"):
+            raise ConfigError("LEERPLATFORM_BENCH is for the benchmark, never for production")

@@ -92,3 +92,25 @@ def test_every_page_has_a_skip_link_and_the_statement_links(
     assert 'href="#inhoud"' in page
     for path in ("/privacy", "/toegankelijkheid", "/huisregels"):
         assert f'href="{path}"' in page
+
+
+def test_the_answer_goes_out_when_the_database_goes_away_after_the_last_query(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The database restarts between a page's last query and the end of the request: ending
+    the session fails, the pool drops the dead connection, and the page still goes out."""
+    from leerplatform.extensions import db
+
+    with app.app_context():
+        dialect = db.engine.dialect
+
+    def server_gone(_connection: object) -> None:
+        raise dialect.loaded_dbapi.OperationalError("server closed the connection unexpectedly")
+
+    client.get("/healthz")  # a connection in the pool, as in a running app
+    with monkeypatch.context() as patch:
+        patch.setattr(dialect, "do_rollback", server_gone)
+        patch.setattr(dialect, "is_disconnect", lambda *_args: True)
+        response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok"}

@@ -39,6 +39,7 @@ from leerplatform.forum.models import (
 from leerplatform.forum.services import (
     REPLIES_PER_PAGE,
     THREADS_PER_PAGE,
+    delete_post,
     recommend,
     reply_to,
     start_thread,
@@ -1648,3 +1649,51 @@ def test_the_thread_page_takes_the_same_queries_for_5_and_500_replies(
     assert "Verwijderde deelnemer" in big_page
     assert small == big, f"5 replies: {small}\n500 replies: {big}"
     assert max(max(counts) for counts in big.values()) <= THREAD_PAGE_QUERIES[kind], big
+
+
+def test_a_reply_that_commits_after_a_later_one_keeps_the_later_activity(
+    app: Flask, people: People
+) -> None:
+    """Two replies at once: the one stamped earlier may get the thread's row after the other
+    committed. The last activity stays at the later time, as the rows say."""
+    thread_id = start(app, people.anna)
+    later = utcnow() + timedelta(seconds=5)
+    with app.app_context():
+        db.session.execute(
+            update(Thread).where(Thread.id == thread_id).values(last_activity_at=later)
+        )
+        db.session.commit()
+    reply(app, thread_id, people.bram, "Ik was eerder, maar kwam later binnen.")
+    with app.app_context():
+        thread = db.session.get(Thread, thread_id)
+        assert thread.last_activity_at == later
+        assert thread.reply_count == 1
+
+
+def test_a_reply_moves_the_last_activity_on(app: Flask, people: People) -> None:
+    thread_id = start(app, people.anna)
+    earlier = utcnow() - timedelta(days=3)
+    with app.app_context():
+        db.session.execute(
+            update(Thread).where(Thread.id == thread_id).values(last_activity_at=earlier)
+        )
+        db.session.commit()
+    post_id = reply(app, thread_id, people.bram, "Nu iets nieuws.")
+    with app.app_context():
+        thread = db.session.get(Thread, thread_id)
+        assert thread.last_activity_at == db.session.get(Post, post_id).created_at
+
+
+def test_deleting_a_reply_keeps_a_reply_made_meanwhile_in_the_count(
+    app: Flask, people: People
+) -> None:
+    thread_id = start(app, people.anna)
+    first = reply(app, thread_id, people.bram, "Eerst dit.")
+    with app.app_context():
+        post = db.session.get(Post, first)
+        assert post.thread.reply_count == 1  # read before the other reply comes in
+        reply(app, thread_id, people.carla, "Ondertussen schrijf ik dit.")
+        delete_post(post=post)
+        db.session.commit()
+    with app.app_context():
+        assert db.session.get(Thread, thread_id).reply_count == 1

@@ -175,3 +175,16 @@ def test_a_worker_killed_mid_send_loses_nothing(app: Flask, mailbox: Mailbox) ->
     with app.app_context():
         statuses = db.session.scalars(select(OutboxMessage.status)).all()
         assert statuses == ["sent"] * 3
+
+
+def test_the_first_wait_after_a_failure_is_a_setting(app: Flask, mailbox: Mailbox) -> None:
+    message_id = queue_one(app)
+    app.config["MAIL_PORT"] = free_port()  # nobody listens there
+    app.config["MAIL_RETRY_SECONDS"] = 2
+    before = utcnow()
+    assert deliver_outbox(app) == 0
+    after = utcnow()
+    with app.app_context():
+        stored = db.session.get(OutboxMessage, message_id)
+        wait = timedelta(seconds=2)
+        assert before + wait <= stored.next_attempt_at <= after + wait

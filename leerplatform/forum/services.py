@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, delete, exists, func, select, update
+from sqlalchemy import Select, case, delete, exists, func, literal, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from leerplatform.clock import utcnow
+from leerplatform.columns import UTCDateTime
 from leerplatform.extensions import db
 from leerplatform.following import services as following
 from leerplatform.forum.models import (
@@ -133,14 +134,23 @@ def reply_to(
     db.session.flush()
     post.root_id = parent.root_id if parent else post.id
     post.path = (parent.path if parent else "") + f"{post.id:010d}/"
+    db.session.flush()
+    following.on_reply(post=post, thread=thread, actor=author)
+    # The counters last: this update locks the thread's row until the caller commits, so
+    # replies to one busy thread wait for each other only that long. A reply that got its
+    # time earlier but the lock later does not move the last activity back.
+    stamp = literal(now, UTCDateTime())
     db.session.execute(
         update(Thread)
         .where(Thread.id == thread.id)
-        .values(reply_count=Thread.reply_count + 1, last_activity_at=now)
+        .values(
+            reply_count=Thread.reply_count + 1,
+            last_activity_at=case(
+                (Thread.last_activity_at < stamp, stamp), else_=Thread.last_activity_at
+            ),
+        )
     )
-    db.session.flush()
     db.session.refresh(thread, ["reply_count", "last_activity_at"])
-    following.on_reply(post=post, thread=thread, actor=author)
     return post
 
 
@@ -187,7 +197,8 @@ def delete_post(*, post: Post) -> None:
         thread.has_accepted_answer = False
     db.session.execute(delete(PostRevision).where(PostRevision.post_id == post.id))
     if not post.is_opening:
-        thread.reply_count = max(thread.reply_count - 1, 0)
+        # Counted in SQL, so that a reply someone else made meanwhile stays counted.
+        thread.reply_count = case((Thread.reply_count > 0, Thread.reply_count - 1), else_=0)
     db.session.flush()
 
 

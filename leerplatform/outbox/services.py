@@ -64,9 +64,9 @@ def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
     return email
 
 
-def retry_delay(attempts: int) -> timedelta:
-    """Growing back-off: 1, 2, 4, 8 … minutes, at most six hours."""
-    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
+def retry_delay(attempts: int, base: timedelta = timedelta(minutes=1)) -> timedelta:
+    """Growing back-off: 1, 2, 4, 8 … times ``base`` (a minute), at most 360 times (6 hours)."""
+    return base * min(2 ** max(attempts - 1, 0), 360)
 
 
 def _send_smtp(email: EmailMessage) -> None:
@@ -128,7 +128,8 @@ def deliver_message(message: OutboxMessage, *, send: Callable[[EmailMessage], No
         if message.attempts >= config["MAIL_MAX_ATTEMPTS"]:
             message.status = "failed"
         else:
-            message.next_attempt_at = utcnow() + retry_delay(message.attempts)
+            base = timedelta(seconds=config.get("MAIL_RETRY_SECONDS", 60))
+            message.next_attempt_at = utcnow() + retry_delay(message.attempts, base)
         return False
     message.status = "sent"
     message.sent_at = utcnow()

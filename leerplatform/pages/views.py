@@ -113,6 +113,6 @@ def healthz() -> tuple[dict[str, str], int]:
     try:
         db.session.execute(text("SELECT 1"))
     except SQLAlchemyError:
-        db.session.rollback()
+        # No rollback here: on a dead connection that fails too; the teardown ends the session.
         return {"status": "database unavailable"}, 503
     return {"status": "ok"}, 200

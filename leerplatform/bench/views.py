@@ -1,0 +1,53 @@
+"""Only with ``LEERPLATFORM_BENCH`` on: the ceiling page and the query count of each response.
+
+The ceiling is the least a page of this app can do: one indexed query (a region's 20 latest
+threads with their authors) and a small template. The benchmark compares every page with it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Flask, g, has_request_context, render_template, request
+from sqlalchemy import event, select
+from werkzeug.wrappers import Response
+
+from leerplatform.accounts.models import User
+from leerplatform.extensions import db
+from leerplatform.forum.models import Thread
+from leerplatform.regions.models import Region
+
+bp = Blueprint("bench", __name__)
+
+QUERY_COUNT_HEADER = "X-Query-Count"
+
+
+@bp.route("/bench/plafond")
+def ceiling() -> str:
+    rows = db.session.execute(
+        select(Thread.id, Thread.title, Thread.last_activity_at, User.display_name)
+        .join(Region, Region.id == Thread.region_id)
+        .outerjoin(User, User.id == Thread.author_id)
+        .where(Region.code == request.args.get("regio", ""))
+        .order_by(Thread.is_pinned.desc(), Thread.last_activity_at.desc(), Thread.id.desc())
+        .limit(20)
+    ).all()
+    return render_template("bench/ceiling.html", rows=rows)
+
+
+def _count_statement(*_args: Any) -> None:
+    if has_request_context():
+        g.bench_queries = g.get("bench_queries", 0) + 1
+
+
+def _add_query_count(response: Response) -> Response:
+    response.headers[QUERY_COUNT_HEADER] = str(g.get("bench_queries", 0))
+    return response
+
+
+def register_bench(app: Flask) -> None:
+    """Add the ceiling page and the ``X-Query-Count`` header; never called in production."""
+    app.register_blueprint(bp)
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", _count_statement)
+    app.after_request(_add_query_count)
