@@ -59,12 +59,13 @@ def test_without_the_bench_setting_there_is_no_ceiling_and_no_count(
 
 
 def test_production_refuses_the_bench_setting() -> None:
-    with pytest.raises(ConfigError):
+    with pytest.raises(ConfigError, match="LEERPLATFORM_BENCH"):
         create_app(
             {
                 "ENV_NAME": "production",
                 "SECRET_KEY": "x" * 40,
                 "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://u@db.example/lp",
+                "TWO_STEP_REQUIRED_FOR_MODERATORS": True,
                 "BENCH": True,
             }
         )

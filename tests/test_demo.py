@@ -407,6 +407,7 @@ def test_demo_content_is_never_loaded_in_production(schema: str) -> None:
         {
             "ENV_NAME": "production",
             "DEMO_ALLOWED": False,
+            "TWO_STEP_REQUIRED_FOR_MODERATORS": True,
             "SECRET_KEY": "x" * 40,
             "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://nobody@127.0.0.1:1/none",
         }

@@ -78,6 +78,20 @@ def open_context(browser: Browser, width: str = "desktop", **options: Any) -> Br
 # Serving the app
 
 
+DROPPED_STATIC_FILE = (
+    "ignore:Exception ignored.*BufferedReader.*:pytest.PytestUnraisableExceptionWarning"
+)
+"""When the browser drops a connection while the development server still sends a static file
+(it cancels requests as it moves to the next page), werkzeug leaves that file to the garbage
+collector. That is the test server's affair, not the app's: the warning is not a failure."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/browser" in str(item.path):
+            item.add_marker(pytest.mark.filterwarnings(DROPPED_STATIC_FILE))
+
+
 class QuietHandler(WSGIRequestHandler):
     """No access log on stderr: a failing test shows its own output, not every request."""
 
