@@ -145,10 +145,16 @@ class Person:
         expect(self.page.locator("main")).to_contain_text(text)
 
 
+@dataclass(frozen=True)
+class Mode:
+    width: str
+    keyboard_only: bool
+
+
 MODES = {
-    "mouse": {"width": "desktop", "keyboard_only": False},
-    "keyboard": {"width": "desktop", "keyboard_only": True},
-    "phone": {"width": "phone", "keyboard_only": False},
+    "mouse": Mode(width="desktop", keyboard_only=False),
+    "keyboard": Mode(width="desktop", keyboard_only=True),
+    "phone": Mode(width="phone", keyboard_only=False),
 }
 
 
@@ -160,12 +166,12 @@ def mode(request: pytest.FixtureRequest) -> str:
 @contextmanager
 def person(browser: Browser, mode: str) -> Iterator[Person]:
     settings = MODES[mode]
-    context = open_context(browser, str(settings["width"]))
+    context = open_context(browser, settings.width)
     try:
         yield Person(
             page=context.new_page(),
-            keyboard_only=bool(settings["keyboard_only"]),
-            check_width=settings["width"] == "phone",
+            keyboard_only=settings.keyboard_only,
+            check_width=settings.width == "phone",
         )
     finally:
         context.close()
