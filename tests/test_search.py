@@ -446,3 +446,28 @@ def test_postgresql_answers_from_the_gin_indexes(app: Flask, regions: None) -> N
             compiled = query.compile(db.engine, compile_kwargs={"literal_binds": True})
             plan = "\n".join(db.session.execute(text(f"EXPLAIN {compiled}")).scalars())
             assert index in plan, plan
+
+
+def test_a_very_common_word_ranks_only_the_newest_matches_and_says_so(
+    app: Flask, people: People, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from leerplatform.search import services as search_services
+
+    monkeypatch.setattr(search_services, "CANDIDATES", 3)
+    with app.app_context():
+        author, region = make_user(), region_by_code("5515")
+        for n in range(5):
+            start_thread(
+                region=region,
+                author=author,
+                title=f"Onderwerp {n}",
+                kind="ervaring",
+                themes=["logeren"],
+                body="Over de tillift.",
+            )
+        db.session.commit()
+    login(client, people.parent)
+    page = search_page(client, q="tillift")
+    assert "Meer dan 3 resultaten" in page
+    assert sorted(titles(page)) == ["Onderwerp 2", "Onderwerp 3", "Onderwerp 4"]
+    assert "0 resultaten" in search_page(client, q="tillift", regio="5501")
