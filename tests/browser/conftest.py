@@ -79,7 +79,7 @@ def open_context(browser: Browser, width: str = "desktop", **options: Any) -> Br
 
 
 DROPPED_STATIC_FILE = (
-    "ignore:Exception ignored.*BufferedReader.*:pytest.PytestUnraisableExceptionWarning"
+    "ignore:Exception ignored in.*(BufferedReader|FileIO):pytest.PytestUnraisableExceptionWarning"
 )
 """When the browser drops a connection while the development server still sends a static file
 (it cancels requests as it moves to the next page), werkzeug leaves that file to the garbage
