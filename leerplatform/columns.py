@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import DateTime
@@ -33,3 +34,8 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def enum_values(enum: type[StrEnum]) -> str:
+    """An enum's values as an SQL list, for a check constraint: ``'open', 'opgelost'``."""
+    return ", ".join(f"'{member.value}'" for member in enum)

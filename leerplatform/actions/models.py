@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from leerplatform.clock import utcnow
-from leerplatform.columns import UTCDateTime
+from leerplatform.columns import UTCDateTime, enum_values
 from leerplatform.extensions import db
 from leerplatform.forum.models import Theme, Thread
 from leerplatform.regions.models import Region
@@ -109,16 +109,12 @@ class UpdateKind(StrEnum):
     OPGESCHAALD = "opgeschaald"
 
 
-def _values(enum: type[StrEnum]) -> str:
-    return ", ".join(f"'{member.value}'" for member in enum)
-
-
 class ActionItem(db.Model):
     """What must change, who takes it on, by when, and how far it is."""
 
     __tablename__ = "action_items"
     __table_args__ = (
-        CheckConstraint(f"status IN ({_values(ActionStatus)})", name="status"),
+        CheckConstraint(f"status IN ({enum_values(ActionStatus)})", name="status"),
         Index("ix_action_items_region_status", "region_id", "status", "last_activity_at"),
         Index("ix_action_items_origin_region", "origin_region_id"),
         Index("ix_action_items_status_target", "status", "target_date"),
@@ -205,7 +201,7 @@ class ActionItem(db.Model):
 class ActionItemTheme(db.Model):
     __tablename__ = "action_item_themes"
     __table_args__ = (
-        CheckConstraint(f"theme IN ({_values(Theme)})", name="theme"),
+        CheckConstraint(f"theme IN ({enum_values(Theme)})", name="theme"),
         Index("ix_action_item_themes_theme", "theme", "action_item_id"),
     )
 
@@ -220,7 +216,7 @@ class ActionItemLink(db.Model):
 
     __tablename__ = "action_item_links"
     __table_args__ = (
-        CheckConstraint(f"role IN ({_values(LinkRole)})", name="role"),
+        CheckConstraint(f"role IN ({enum_values(LinkRole)})", name="role"),
         Index("ix_action_item_links_thread", "thread_id"),
     )
 
@@ -247,7 +243,7 @@ class ActionItemUpdate(db.Model):
 
     __tablename__ = "action_item_updates"
     __table_args__ = (
-        CheckConstraint(f"kind IN ({_values(UpdateKind)})", name="kind"),
+        CheckConstraint(f"kind IN ({enum_values(UpdateKind)})", name="kind"),
         Index("ix_action_item_updates_item", "action_item_id", "created_at"),
         UniqueConstraint("author_id", "submission_key", name="uq_action_item_updates_submission"),
     )

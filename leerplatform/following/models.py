@@ -11,7 +11,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstra
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from leerplatform.clock import utcnow
-from leerplatform.columns import UTCDateTime
+from leerplatform.columns import UTCDateTime, enum_values
 from leerplatform.extensions import db
 
 if TYPE_CHECKING:
@@ -78,16 +78,12 @@ class NotificationKind(StrEnum):
     NIEUW_ACTIEPUNT = "nieuw_actiepunt"
 
 
-def _values(enum: type[StrEnum]) -> str:
-    return ", ".join(f"'{member.value}'" for member in enum)
-
-
 class Follow(db.Model):
     """One person following one thing: a thread, an action item or a region."""
 
     __tablename__ = "follows"
     __table_args__ = (
-        CheckConstraint(f"level IN ({_values(FollowLevel)})", name="level"),
+        CheckConstraint(f"level IN ({enum_values(FollowLevel)})", name="level"),
         CheckConstraint(
             "(CASE WHEN thread_id IS NULL THEN 0 ELSE 1 END"
             " + CASE WHEN action_item_id IS NULL THEN 0 ELSE 1 END"
@@ -122,7 +118,7 @@ class Notification(db.Model):
 
     __tablename__ = "notifications"
     __table_args__ = (
-        CheckConstraint(f"kind IN ({_values(NotificationKind)})", name="kind"),
+        CheckConstraint(f"kind IN ({enum_values(NotificationKind)})", name="kind"),
         Index("ix_notifications_unread", "user_id", "read_at"),
         Index("ix_notifications_user_created", "user_id", "created_at"),
         Index("ix_notifications_mail", "mail_state", "id"),

@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from leerplatform.clock import utcnow
-from leerplatform.columns import UTCDateTime
+from leerplatform.columns import UTCDateTime, enum_values
 from leerplatform.extensions import db
 from leerplatform.places.models import Place
 from leerplatform.regions.models import Region
@@ -84,16 +84,12 @@ THEME_LABELS = {
 }
 
 
-def _values(enum: type[StrEnum]) -> str:
-    return ", ".join(f"'{member.value}'" for member in enum)
-
-
 class Thread(db.Model):
     """A conversation in a region's space. Its counters are kept up to date by the services."""
 
     __tablename__ = "threads"
     __table_args__ = (
-        CheckConstraint(f"kind IN ({_values(ThreadKind)})", name="kind"),
+        CheckConstraint(f"kind IN ({enum_values(ThreadKind)})", name="kind"),
         Index("ix_threads_region_listing", "region_id", "is_pinned", "last_activity_at"),
         Index("ix_threads_region_created", "region_id", "created_at"),
         Index("ix_threads_region_recommended", "region_id", "kind", "recommendation_count"),
@@ -144,7 +140,7 @@ class Thread(db.Model):
 class ThreadTheme(db.Model):
     __tablename__ = "thread_themes"
     __table_args__ = (
-        CheckConstraint(f"theme IN ({_values(Theme)})", name="theme"),
+        CheckConstraint(f"theme IN ({enum_values(Theme)})", name="theme"),
         Index("ix_thread_themes_theme", "theme", "thread_id"),
     )
 

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from leerplatform.actions.models import ActionItem
 from leerplatform.clock import LOCAL, utcnow
-from leerplatform.columns import UTCDateTime
+from leerplatform.columns import UTCDateTime, enum_values
 from leerplatform.extensions import db
 from leerplatform.forum.models import Thread
 from leerplatform.regions.models import Region
@@ -33,10 +33,6 @@ from leerplatform.text import stored_html
 
 if TYPE_CHECKING:
     from leerplatform.accounts.models import User
-
-
-def _values(enum: type[StrEnum]) -> str:
-    return ", ".join(f"'{member.value}'" for member in enum)
 
 
 class Answer(StrEnum):
@@ -160,7 +156,7 @@ class MeetingResponse(db.Model):
 
     __tablename__ = "meeting_responses"
     __table_args__ = (
-        CheckConstraint(f"answer IN ({_values(Answer)})", name="answer"),
+        CheckConstraint(f"answer IN ({enum_values(Answer)})", name="answer"),
         Index("ix_meeting_responses_user", "user_id"),
     )
 
@@ -186,8 +182,8 @@ class AgendaItem(db.Model):
 
     __tablename__ = "meeting_agenda_items"
     __table_args__ = (
-        CheckConstraint(f"kind IN ({_values(AgendaKind)})", name="kind"),
-        CheckConstraint(f"status IN ({_values(AgendaStatus)})", name="status"),
+        CheckConstraint(f"kind IN ({enum_values(AgendaKind)})", name="kind"),
+        CheckConstraint(f"status IN ({enum_values(AgendaStatus)})", name="status"),
         CheckConstraint(
             "(kind = 'onderwerp' AND thread_id IS NOT NULL AND action_item_id IS NULL)"
             " OR (kind = 'actiepunt' AND action_item_id IS NOT NULL AND thread_id IS NULL)"

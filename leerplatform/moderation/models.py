@@ -11,7 +11,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from leerplatform.clock import utcnow
-from leerplatform.columns import UTCDateTime
+from leerplatform.columns import UTCDateTime, enum_values
 from leerplatform.extensions import db
 
 if TYPE_CHECKING:
@@ -97,17 +97,13 @@ AUDIT_LABELS = {
 }
 
 
-def _values(enum: type[StrEnum]) -> str:
-    return ", ".join(f"'{member.value}'" for member in enum)
-
-
 class Report(db.Model):
     """A participant tells the hosts that a post breaks the house rules."""
 
     __tablename__ = "reports"
     __table_args__ = (
-        CheckConstraint(f"reason IN ({_values(ReportReason)})", name="reason"),
-        CheckConstraint(f"decision IN ({_values(Decision)})", name="decision"),
+        CheckConstraint(f"reason IN ({enum_values(ReportReason)})", name="reason"),
+        CheckConstraint(f"decision IN ({enum_values(Decision)})", name="decision"),
         UniqueConstraint("post_id", "reporter_id", name="uq_reports_once"),
         Index("ix_reports_queue", "region_id", "decided_at", "created_at"),
     )
@@ -159,7 +155,7 @@ class AuditEntry(db.Model):
 
     __tablename__ = "audit_entries"
     __table_args__ = (
-        CheckConstraint(f"action IN ({_values(AuditAction)})", name="action"),
+        CheckConstraint(f"action IN ({enum_values(AuditAction)})", name="action"),
         Index("ix_audit_entries_region", "region_id", "created_at"),
     )
 

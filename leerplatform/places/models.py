@@ -11,7 +11,7 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from leerplatform.clock import utcnow
-from leerplatform.columns import UTCDateTime
+from leerplatform.columns import UTCDateTime, enum_values
 from leerplatform.extensions import db
 from leerplatform.regions.models import Municipality, Region
 
@@ -93,18 +93,14 @@ PLACE_STATUS_LABELS = {
 }
 
 
-def _values(enum: type[StrEnum]) -> str:
-    return ", ".join(f"'{member.value}'" for member in enum)
-
-
 class Place(db.Model):
     """A place in the directory; only approved places are shown to everyone."""
 
     __tablename__ = "places"
     __table_args__ = (
-        CheckConstraint(f"kind IN ({_values(PlaceKind)})", name="kind"),
-        CheckConstraint(f"age_group IN ({_values(AgeGroup)})", name="age_group"),
-        CheckConstraint(f"status IN ({_values(PlaceStatus)})", name="status"),
+        CheckConstraint(f"kind IN ({enum_values(PlaceKind)})", name="kind"),
+        CheckConstraint(f"age_group IN ({enum_values(AgeGroup)})", name="age_group"),
+        CheckConstraint(f"status IN ({enum_values(PlaceStatus)})", name="status"),
         UniqueConstraint("name", "provider", "region_id", name="uq_places_name_provider_region"),
         Index("ix_places_status_region_kind", "status", "region_id", "kind"),
         Index("ix_places_status_name", "status", "name"),
@@ -169,7 +165,7 @@ class PlaceOffer(db.Model):
 
     __tablename__ = "place_offers"
     __table_args__ = (
-        CheckConstraint(f"offer IN ({_values(Offer)})", name="offer"),
+        CheckConstraint(f"offer IN ({enum_values(Offer)})", name="offer"),
         Index("ix_place_offers_offer", "offer"),
     )
 
