@@ -49,9 +49,12 @@ def render_item(type_, obj, autogen_context):
 
 def include_name(name, type_, parent_names):
     """The search index lives beside the models (leerplatform/search/schema.py): the FTS5 table
-    and its shadow tables on SQLite, the expression GIN indexes on PostgreSQL."""
-    beside = (type_ == "table" and name.startswith("search_fts")) or (
-        type_ == "index" and name.startswith("ix_search_")
+    and its shadow tables on SQLite, the stored search vectors and their GIN indexes on
+    PostgreSQL."""
+    beside = (
+        (type_ == "table" and name.startswith("search_fts"))
+        or (type_ == "index" and name.startswith("ix_search_"))
+        or (type_ == "column" and name == "search_vector")
     )
     return not beside
 

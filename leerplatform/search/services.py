@@ -18,6 +18,7 @@ from markupsafe import Markup
 from sqlalchemy import (
     ColumnElement,
     Select,
+    Subquery,
     exists,
     func,
     literal,
@@ -26,8 +27,10 @@ from sqlalchemy import (
     select,
     table,
     text,
+    true,
     union_all,
 )
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import joinedload, selectinload
 
 from leerplatform.actions.models import ActionItem, ActionItemTheme, ActionStatus
@@ -58,23 +61,11 @@ PLACE_KINDS_BY_THEME = {
 """A theme filter keeps the places of that kind: "logeren" finds respite places too."""
 
 DUTCH = literal_column("'dutch'")
-SPACE = literal_column("' '")
-# The same expressions as the GIN indexes in ``schema``: PostgreSQL uses an index only for the
-# expression it was built on (constants written out, no bound parameters).
-POST_VECTOR = func.to_tsvector(DUTCH, Post.body_source)
-THREAD_TITLE_VECTOR = func.to_tsvector(DUTCH, Thread.title)
-ACTION_ITEM_VECTOR = func.to_tsvector(
-    DUTCH, ActionItem.title.op("||")(SPACE).op("||")(ActionItem.description_source)
-)
-PLACE_VECTOR = func.to_tsvector(
-    DUTCH,
-    Place.name.op("||")(SPACE)
-    .op("||")(Place.kind)
-    .op("||")(SPACE)
-    .op("||")(Place.provider)
-    .op("||")(SPACE)
-    .op("||")(Place.description),
-)
+# The stored vectors of ``schema`` (generated columns the models do not name).
+POST_VECTOR = literal_column(f"posts.{schema.VECTOR_COLUMN}", TSVECTOR)
+THREAD_TITLE_VECTOR = literal_column(f"threads.{schema.VECTOR_COLUMN}", TSVECTOR)
+ACTION_ITEM_VECTOR = literal_column(f"action_items.{schema.VECTOR_COLUMN}", TSVECTOR)
+PLACE_VECTOR = literal_column(f"places.{schema.VECTOR_COLUMN}", TSVECTOR)
 
 _TERM = re.compile(r"""(-?)"([^"]*)"|(-?)([\w'\u2019]+)""", re.UNICODE)
 
@@ -256,22 +247,47 @@ def _fts_rows(matcher: _Matcher, doc: int) -> Select[Any]:
     )
 
 
-def _row(kind: str, id_column: Any, rank: Any, moment: Any) -> Select[Any]:
-    return select(
-        literal(kind).label("kind"),
-        id_column.label("id"),
-        rank.label("rank"),
-        moment.label("moment"),
-    )
+@dataclass(frozen=True)
+class _Branch:
+    """One way to match: its candidates, how to take the newest, and how to rank those kept.
+
+    PostgreSQL ranks only the ``CANDIDATES`` kept, after the cap: ranking reads each row's
+    vector, and a word in half of all posts would otherwise be ranked on every one of them.
+    Taking the newest by an indexed id lets PostgreSQL walk that index and stop after enough
+    matches when a word is common, or use the GIN index when it is rare. FTS5 ranks as it
+    matches, so on SQLite the candidates carry their rank.
+    """
+
+    candidates: Select[Any]
+    """``kind``, ``id`` and ``moment`` (and ``rank`` on SQLite) of every match."""
+    newest: ColumnElement[Any]
+    rank: Callable[[Subquery], Select[Any]]
+    """``kind``, ``id``, ``rank`` and ``moment`` of the kept candidates."""
 
 
-def _post_rows(matcher: _Matcher, search_filter: SearchFilter, region_ids: list[int]) -> list[Any]:
-    def scoped(query: Select[Any]) -> Select[Any]:
-        query = query.join(Thread, Thread.id == Post.thread_id).where(
-            Post.deleted_at.is_(None),
-            Post.hidden_at.is_(None),
-            Thread.region_id.in_(region_ids),
-        )
+def _row(kind: str, id_column: Any, moment: Any, *more: Any) -> Select[Any]:
+    return select(literal(kind).label("kind"), id_column.label("id"), moment.label("moment"), *more)
+
+
+def _carried_rank(kept: Subquery) -> Select[Any]:
+    return select(kept.c.kind, kept.c.id, kept.c.rank, kept.c.moment)
+
+
+def _ranked(
+    kept: Subquery, rank: ColumnElement[Any], *joins: tuple[Any, ColumnElement[bool]]
+) -> Select[Any]:
+    query = select(kept.c.kind, kept.c.id, rank.label("rank"), kept.c.moment).select_from(kept)
+    for target, on in joins:
+        query = query.join(target, on)
+    return query
+
+
+def _post_branches(
+    matcher: _Matcher, search_filter: SearchFilter, region_ids: list[int]
+) -> list[_Branch]:
+    def in_threads(query: Select[Any]) -> Select[Any]:
+        """Only threads the reader may read and the filter asks for."""
+        query = query.where(Thread.region_id.in_(region_ids))
         if search_filter.region is not None:
             query = query.where(Thread.region_id == search_filter.region.id)
         if search_filter.kind is not None:
@@ -285,73 +301,127 @@ def _post_rows(matcher: _Matcher, search_filter: SearchFilter, region_ids: list[
             )
         return query
 
+    visible = (Post.deleted_at.is_(None), Post.hidden_at.is_(None))
+
+    def scoped(query: Select[Any]) -> Select[Any]:
+        return in_threads(query.join(Thread, Thread.id == Post.thread_id).where(*visible))
+
     if matcher.dialect == "postgresql":
         # An opening post is its thread's title and its body together: every wanted word may
         # stand in either, and an excluded word in neither. The GIN indexes find the rows (on
         # the body, or on the title for any wanted word); the whole query then decides.
+        query, any_word = matcher.tsquery(), matcher.any_word_tsquery()
         whole = THREAD_TITLE_VECTOR.op("||")(POST_VECTOR)
-        whole_match = whole.bool_op("@@")(matcher.tsquery())
-        body_match, body_rank = matcher.pg_match(POST_VECTOR)
-        by_body = _row("post", Post.id, body_rank, Post.created_at).where(
-            body_match, or_(Post.is_opening.is_(False), whole_match)
+        whole_match = whole.bool_op("@@")(query)
+        by_body = scoped(
+            _row("post", Post.id, Post.created_at).where(
+                POST_VECTOR.bool_op("@@")(query), or_(Post.is_opening.is_(False), whole_match)
+            )
         )
-        # A title says what a thread is about: a match there counts double.
-        title_any = THREAD_TITLE_VECTOR.bool_op("@@")(matcher.any_word_tsquery())
-        title_rank = func.ts_rank(THREAD_TITLE_VECTOR, matcher.any_word_tsquery())
-        by_title = _row(
-            "post",
-            Post.id,
-            title_rank * 2 + func.ts_rank(whole, matcher.tsquery()),
-            Post.created_at,
-        ).where(Post.is_opening, title_any, whole_match)
-        return [scoped(by_body), scoped(by_title)]
+        # From the threads whose title has a wanted word, newest first, to each one's opening
+        # post. The LIMIT keeps it a lookup per thread: PostgreSQL cannot tell how many opening
+        # posts the whole query keeps, and would otherwise read every opening post to join them.
+        opening = (
+            select(Post.id, Post.created_at)
+            .where(Post.thread_id == Thread.id, Post.is_opening, *visible, whole_match)
+            .limit(1)
+            .lateral("opening")
+        )
+        by_title = in_threads(
+            select(
+                literal("post").label("kind"),
+                opening.c.id.label("id"),
+                opening.c.created_at.label("moment"),
+            )
+            .select_from(Thread)
+            .join(opening, true())
+            .where(THREAD_TITLE_VECTOR.bool_op("@@")(any_word))
+        )
+        return [
+            _Branch(
+                by_body,
+                Post.id,
+                lambda kept: _ranked(
+                    kept, func.ts_rank(POST_VECTOR, query), (Post, Post.id == kept.c.id)
+                ),
+            ),
+            _Branch(
+                by_title,
+                Thread.id,
+                # A title says what a thread is about: a match there counts double.
+                lambda kept: _ranked(
+                    kept,
+                    func.ts_rank(THREAD_TITLE_VECTOR, any_word) * 2 + func.ts_rank(whole, query),
+                    (Post, Post.id == kept.c.id),
+                    (Thread, Thread.id == Post.thread_id),
+                ),
+            ),
+        ]
     found = _fts_rows(matcher, schema.DOC_POST).subquery()
-    query = _row("post", Post.id, found.c.rank, Post.created_at).join(
+    query = _row("post", Post.id, Post.created_at, found.c.rank).join(
         found, found.c.doc_id == Post.id
     )
-    return [scoped(query)]
+    return [_Branch(scoped(query), Post.id, _carried_rank)]
 
 
-def _item_rows(matcher: _Matcher, search_filter: SearchFilter, region_ids: list[int]) -> list[Any]:
+def _item_branches(
+    matcher: _Matcher, search_filter: SearchFilter, region_ids: list[int]
+) -> list[_Branch]:
     if matcher.dialect == "postgresql":
-        match, rank = matcher.pg_match(ACTION_ITEM_VECTOR)
-        query = _row("action_item", ActionItem.id, rank, ActionItem.created_at).where(match)
+        query = matcher.tsquery()
+        candidates = _row("action_item", ActionItem.id, ActionItem.created_at).where(
+            ACTION_ITEM_VECTOR.bool_op("@@")(query)
+        )
+
+        def rank(kept: Subquery) -> Select[Any]:
+            return _ranked(
+                kept,
+                func.ts_rank(ACTION_ITEM_VECTOR, query),
+                (ActionItem, ActionItem.id == kept.c.id),
+            )
     else:
         found = _fts_rows(matcher, schema.DOC_ACTION_ITEM).subquery()
-        query = _row("action_item", ActionItem.id, found.c.rank, ActionItem.created_at).join(
+        candidates = _row("action_item", ActionItem.id, ActionItem.created_at, found.c.rank).join(
             found, found.c.doc_id == ActionItem.id
         )
-    query = query.where(ActionItem.region_id.in_(region_ids))
+        rank = _carried_rank
+    candidates = candidates.where(ActionItem.region_id.in_(region_ids))
     if search_filter.region is not None:
-        query = query.where(ActionItem.region_id == search_filter.region.id)
+        candidates = candidates.where(ActionItem.region_id == search_filter.region.id)
     if search_filter.status is not None:
-        query = query.where(ActionItem.status == search_filter.status.value)
+        candidates = candidates.where(ActionItem.status == search_filter.status.value)
     if search_filter.theme is not None:
-        query = query.where(
+        candidates = candidates.where(
             exists().where(
                 ActionItemTheme.action_item_id == ActionItem.id,
                 ActionItemTheme.theme == search_filter.theme.value,
             )
         )
-    return [query]
+    return [_Branch(candidates, ActionItem.id, rank)]
 
 
-def _place_rows(matcher: _Matcher, search_filter: SearchFilter) -> list[Any]:
+def _place_branches(matcher: _Matcher, search_filter: SearchFilter) -> list[_Branch]:
     if matcher.dialect == "postgresql":
-        match, rank = matcher.pg_match(PLACE_VECTOR)
-        query = _row("place", Place.id, rank, Place.created_at).where(match)
+        query = matcher.tsquery()
+        candidates = _row("place", Place.id, Place.created_at).where(
+            PLACE_VECTOR.bool_op("@@")(query)
+        )
+
+        def rank(kept: Subquery) -> Select[Any]:
+            return _ranked(kept, func.ts_rank(PLACE_VECTOR, query), (Place, Place.id == kept.c.id))
     else:
         found = _fts_rows(matcher, schema.DOC_PLACE).subquery()
-        query = _row("place", Place.id, found.c.rank, Place.created_at).join(
+        candidates = _row("place", Place.id, Place.created_at, found.c.rank).join(
             found, found.c.doc_id == Place.id
         )
-    query = query.where(Place.status == PlaceStatus.GOEDGEKEURD.value)
+        rank = _carried_rank
+    candidates = candidates.where(Place.status == PlaceStatus.GOEDGEKEURD.value)
     if search_filter.region is not None:
-        query = query.where(Place.region_id == search_filter.region.id)
+        candidates = candidates.where(Place.region_id == search_filter.region.id)
     if search_filter.theme is not None:
         kinds = [kind.value for kind in PLACE_KINDS_BY_THEME[search_filter.theme]]
-        query = query.where(Place.kind.in_(kinds))
-    return [query]
+        candidates = candidates.where(Place.kind.in_(kinds))
+    return [_Branch(candidates, Place.id, rank)]
 
 
 def search(
@@ -365,7 +435,8 @@ def search(
     """A page of what the reader may see that matches ``query``, best matches first.
 
     ``spaces`` are all regions and the national space; the reader's own rights decide which of
-    them are searched.
+    them are searched. One query finds the page and the number of results; a page past the last
+    costs two more.
     """
     search_filter = search_filter or SearchFilter()
     terms = parse_query(query)
@@ -376,42 +447,60 @@ def search(
     if not matcher.usable:
         return results
     region_ids = [region.id for region in spaces if can_read_region(user, region)]
-    branches: list[Any] = []
+    branches: list[_Branch] = []
     if search_filter.searches_posts and region_ids:
-        branches += _post_rows(matcher, search_filter, region_ids)
+        branches += _post_branches(matcher, search_filter, region_ids)
     if search_filter.searches_items and region_ids:
-        branches += _item_rows(matcher, search_filter, region_ids)
+        branches += _item_branches(matcher, search_filter, region_ids)
     if search_filter.searches_places:
-        branches += _place_rows(matcher, search_filter)
+        branches += _place_branches(matcher, search_filter)
     if not branches:
         return results
-    newest = [
-        branch.order_by(branch.selected_columns["moment"].desc()).limit(CANDIDATES).subquery()
-        for branch in branches
-    ]
-    matches = union_all(*(select(*part.c) for part in newest)).subquery("matches")
+    parts = []
+    for branch in branches:
+        kept = branch.candidates.order_by(branch.newest.desc()).limit(CANDIDATES).subquery()
+        parts.append(branch.rank(kept).add_columns(func.count().over().label("part_rows")))
+    matches = union_all(*parts).subquery("matches")
     best = (
         select(
             matches.c.kind,
             matches.c.id,
             func.max(matches.c.rank).label("rank"),
             func.max(matches.c.moment).label("moment"),
+            func.max(matches.c.part_rows).label("part_rows"),
         )
         .group_by(matches.c.kind, matches.c.id)
         .subquery("best")
     )
-    results.total = int(db.session.scalar(select(func.count()).select_from(best)) or 0)
-    results.capped = results.total >= CANDIDATES
-    if results.total == 0:
+
+    def page_of(number: int) -> Sequence[Any]:
+        return db.session.execute(
+            select(
+                best.c.kind,
+                best.c.id,
+                func.count().over().label("total"),
+                func.max(best.c.part_rows).over().label("fullest"),
+            )
+            .order_by(best.c.rank.desc(), best.c.moment.desc(), best.c.kind, best.c.id.desc())
+            .limit(RESULTS_PER_PAGE)
+            .offset((number - 1) * RESULTS_PER_PAGE)
+        ).all()
+
+    rows = page_of(page)
+    if not rows and page > 1:
+        # Past the last page (an old link, a changed index): show the last page instead.
+        total = int(db.session.scalar(select(func.count()).select_from(best)) or 0)
+        if total:
+            results.total = total
+            page = results.pages
+            rows = page_of(page)
+    results.page = page
+    if not rows:
+        results.total = 0
         return results
-    results.page = page = min(page, results.pages)
-    rows = db.session.execute(
-        select(best.c.kind, best.c.id)
-        .order_by(best.c.rank.desc(), best.c.moment.desc(), best.c.kind, best.c.id.desc())
-        .limit(RESULTS_PER_PAGE)
-        .offset((page - 1) * RESULTS_PER_PAGE)
-    ).all()
-    results.hits = _hits(rows, matcher.highlights())
+    results.total = int(rows[0].total)
+    results.capped = int(rows[0].fullest) >= CANDIDATES
+    results.hits = _hits([(row.kind, row.id) for row in rows], matcher.highlights())
     return results
 
 

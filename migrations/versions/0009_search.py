@@ -9,7 +9,7 @@ Create Date: 2026-12-02 01:40:00.000000
 from alembic import op
 import sqlalchemy as sa
 
-from leerplatform.search.schema import SQLITE_BACKFILL, statements_for
+from leerplatform.search.schema import SQLITE_BACKFILL, SQLITE_STATEMENTS
 
 # revision identifiers, used by Alembic.
 revision = "0009"
@@ -30,6 +30,18 @@ SQLITE_TRIGGERS = (
     "places_search_delete",
 )
 POSTGRESQL_INDEXES = ("ix_search_posts", "ix_search_threads", "ix_search_action_items", "ix_search_places")
+# As this revision built them: expression indexes (0010 replaced them with stored vectors).
+POSTGRESQL_STATEMENTS = (
+    "CREATE INDEX IF NOT EXISTS ix_search_posts ON posts "
+    "USING gin (to_tsvector('dutch', body_source))",
+    "CREATE INDEX IF NOT EXISTS ix_search_threads ON threads "
+    "USING gin (to_tsvector('dutch', title))",
+    "CREATE INDEX IF NOT EXISTS ix_search_action_items ON action_items "
+    "USING gin (to_tsvector('dutch', title || ' ' || description_source))",
+    "CREATE INDEX IF NOT EXISTS ix_search_places ON places "
+    "USING gin (to_tsvector('dutch', "
+    "name || ' ' || kind || ' ' || provider || ' ' || description))",
+)
 
 
 def upgrade():
@@ -48,9 +60,12 @@ def upgrade():
         )
 
     dialect = op.get_bind().dialect.name
-    for statement in statements_for(dialect):
-        op.execute(statement)
+    if dialect == "postgresql":
+        for statement in POSTGRESQL_STATEMENTS:
+            op.execute(statement)
     if dialect == "sqlite":
+        for statement in SQLITE_STATEMENTS:
+            op.execute(statement)
         for statement in SQLITE_BACKFILL:
             op.execute(statement)
 
