@@ -13,7 +13,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -26,7 +26,7 @@ from leerplatform.actions.views import bp as actions_bp
 from leerplatform.admin.views import bp as admin_bp
 from leerplatform.bench.cli import bench_cli
 from leerplatform.bench.views import register_bench
-from leerplatform.clock import utcnow
+from leerplatform.clock import format_moment, utcnow
 from leerplatform.demo.cli import demo_cli
 from leerplatform.extensions import babel, csrf, db, login_manager, migrate
 from leerplatform.following.cli import digest_cli
@@ -98,8 +98,10 @@ def load_user(user_id: str) -> User | None:
         select(User)
         .where(User.id == int(raw_id))
         .options(
-            selectinload(User.memberships).joinedload(RegionMembership.region),
-            selectinload(User.host_links),
+            # One query for the whole reader, on every page: a few memberships and host
+            # links, joined rather than loaded one collection after another.
+            joinedload(User.memberships).joinedload(RegionMembership.region),
+            joinedload(User.host_links),
             joinedload(User.home_region),
             # Active suspensions ride along in the same query: the permissions need them.
             joinedload(
@@ -173,6 +175,7 @@ def register_error_handlers(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(TEMPLATE_PREDICATES)
     app.jinja_env.globals["ParticipantKind"] = ParticipantKind
+    app.jinja_env.filters["datetimeformat"] = format_moment
 
     @app.context_processor
     def page_context() -> dict[str, Any]:

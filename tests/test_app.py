@@ -114,3 +114,25 @@ def test_the_answer_goes_out_when_the_database_goes_away_after_the_last_query(
         response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json == {"status": "ok"}
+
+
+def test_moments_read_as_babel_writes_them_in_the_readers_language(app: Flask) -> None:
+    """The remembered formatting is Babel's own, per language: never Dutch words on an English
+    page because the Dutch page came first."""
+    from datetime import UTC, datetime
+
+    from flask import render_template_string
+    from flask_babel import force_locale, format_datetime
+
+    moment = datetime(2026, 3, 2, 13, 5, tzinfo=UTC)
+    template = '{{ moment | datetimeformat("d MMMM yyyy, HH:mm") }}'
+    with app.test_request_context("/"):
+        with force_locale("nl"):
+            dutch = render_template_string(template, moment=moment)
+            assert dutch == format_datetime(moment, "d MMMM yyyy, HH:mm") == "2 maart 2026, 14:05"
+            assert render_template_string(template, moment=None) == ""
+        with force_locale("en"):
+            english = render_template_string(template, moment=moment)
+            assert english == format_datetime(moment, "d MMMM yyyy, HH:mm") == "2 March 2026, 14:05"
+        with force_locale("nl"):
+            assert render_template_string(template, moment=moment) == dutch

@@ -58,15 +58,16 @@ THEMES = [theme.value for theme in Theme]
 
 # Pinned query counts of the busy pages, measured on SQLite and PostgreSQL; the same for a small
 # and a large data set. Upwards is a regression; downwards, lower the pin. Region page: the
-# logged-in user (3), the unread count in the header (1), region with hosts (2),
-# municipalities, a page of threads with their themes and the count (3), most recommended (1),
-# how the user follows the region (1); a visitor gets the first three without the user.
-# Thread page: the user (3), the unread count (1), thread with hosts and themes (3), page bounds
+# logged-in user with memberships and host appointments (1), the unread count in the header (1),
+# region with hosts (1), municipalities, a page of threads with their themes and the count (3),
+# most recommended (1), how the user follows the region (1); a visitor gets the region and its
+# municipalities.
+# Thread page: the user (1), the unread count (1), thread with hosts and themes (3), page bounds
 # and replies (2), opening post, then the accepted answer (questions) or "works for us too"
 # (good practices), the linked action items, and how the user follows the thread.
 # Readers also get the regiotafel block: one query for the next and the latest past meetings.
-REGION_PAGE_QUERIES = {"member": 13, "non_member": 13, "anonymous": 3}
-THREAD_PAGE_QUERIES = {"goed_voorbeeld": 13, "vraag": 13}
+REGION_PAGE_QUERIES = {"member": 10, "non_member": 10, "anonymous": 2}
+THREAD_PAGE_QUERIES = {"goed_voorbeeld": 11, "vraag": 11}
 
 
 # --- people and data ----------------------------------------------------------------------

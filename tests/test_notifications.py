@@ -47,15 +47,15 @@ GRONINGEN = "5501"
 TOKEN_PAGE = "/meldingen"
 """Any page with a form carries the session's CSRF token (the log-out button in the header)."""
 
-REPLY_QUERIES = 19
+REPLY_QUERIES = 17
 """A reply through the route, everything included: the signed-in person with memberships and
 host appointments, the thread, the submission check, the post and its counters, auto-follow,
 one INSERT … SELECT for all followers, the commit, and the reads for the redirect to the post.
-Measured 19 on SQLite and on PostgreSQL, for 2 followers and for 1,000. Lower is fine; higher
+Measured 17 on SQLite and on PostgreSQL, for 2 followers and for 1,000. Lower is fine; higher
 means a reply started doing more."""
 
-HEADER_QUERIES = 6
-"""The regions page for a signed-in person, the unread count in the header included. Measured 6
+HEADER_QUERIES = 4
+"""The regions page for a signed-in person, the unread count in the header included. Measured 4
 on SQLite and PostgreSQL, for 0 and for 500 unread notifications."""
 
 

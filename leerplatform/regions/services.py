@@ -147,9 +147,9 @@ def region_by_code(code: str) -> Region | None:
     query = (
         select(Region)
         .where(Region.code == code)
-        .options(selectinload(Region.host_links).joinedload(RegionHost.user))
+        .options(joinedload(Region.host_links).joinedload(RegionHost.user))
     )
-    return db.session.scalar(query)
+    return db.session.execute(query).unique().scalar_one_or_none()
 
 
 def national_region() -> Region | None:
