@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from leerplatform import config as settings
+from leerplatform import fragments, i18n
 from leerplatform.accounts.cli import users_cli
 from leerplatform.accounts.models import ParticipantKind, User
 from leerplatform.accounts.two_step import gate_host_powers
@@ -176,6 +177,12 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(TEMPLATE_PREDICATES)
     app.jinja_env.globals["ParticipantKind"] = ParticipantKind
     app.jinja_env.filters["datetimeformat"] = format_moment
+    i18n.install(app)
+    app.jinja_env.globals.update(
+        remembered=fragments.remembered,
+        thread_row_key=fragments.thread_row_key,
+        post_key=fragments.post_key,
+    )
 
     @app.context_processor
     def page_context() -> dict[str, Any]:

@@ -6,7 +6,7 @@ what it needs (memberships, host appointments) is loaded with the user.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from flask import abort
 
@@ -148,6 +148,39 @@ def can_report(user: Any, post: Post) -> bool:
         and not is_author_of(user, post)
         and not post.is_deleted
         and not post.is_hidden
+    )
+
+
+class PostPowers(NamedTuple):
+    """What the reader may do with one post: the links under it."""
+
+    reply: bool
+    edit: bool
+    delete: bool
+    history: bool
+    report: bool
+    moderate: bool
+    suspend_author: bool
+    accept: bool
+
+
+def post_powers(user: Any, post: Post, thread: Thread) -> PostPowers:
+    """Every link under a post at once, from the predicates above: one call per post on a
+    thread page instead of nine from the template."""
+    open_reply = not post.is_opening and not post.is_deleted
+    moderate = not post.is_deleted and can_moderate_region(user, thread.region)
+    return PostPowers(
+        reply=open_reply and can_reply(user, thread),
+        edit=can_edit_post(user, post),
+        delete=can_delete_post(user, post),
+        history=bool(post.edited_at) and can_view_history(user, post),
+        report=can_report(user, post),
+        moderate=moderate,
+        suspend_author=moderate
+        and post.author is not None
+        and not is_author_of(user, post)
+        and not is_moderator_by_region(post.author, thread.region),
+        accept=open_reply and not post.accepted_at and can_accept_answer(user, thread),
     )
 
 
@@ -345,7 +378,8 @@ def can_record_decision(user: Any, meeting: Meeting) -> bool:
 TEMPLATE_PREDICATES = {
     name: value
     for name, value in dict(globals()).items()
-    if (name.startswith(("can_", "is_")) or name == "suspension_in") and callable(value)
+    if (name.startswith(("can_", "is_")) or name in ("suspension_in", "post_powers"))
+    and callable(value)
 }
 
 

@@ -1,0 +1,206 @@
+"""Remembered fragments: a row or a post is rendered once per version, and a changed value is
+never shown in its old form. Each test changes one value the markup shows and checks that the
+remembered rendering equals a fresh one (if the key missed that value, the old one would come
+back)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from flask import Flask, get_template_attribute, render_template_string
+from flask.testing import FlaskClient
+from flask_babel import force_locale
+from flask_login import login_user
+
+from leerplatform import fragments
+from leerplatform.accounts.models import ParticipantKind
+from leerplatform.extensions import db
+from leerplatform.forum.models import Post, Thread, ThreadTheme
+from leerplatform.forum.services import reply_to, start_thread
+from leerplatform.regions.services import region_by_code
+from tests.conftest import Auth
+from tests.factories import make_user
+
+
+def _fresh(render: Callable[[], str]) -> str:
+    fragments.forget_all()
+    return render()
+
+
+def _check_change(render: Callable[[], str], change: Callable[[], Any]) -> None:
+    before = render()
+    assert render() == before  # remembered: the same markup again
+    change()
+    after = render()
+    assert after != before, "a changed value must show"
+    assert after == _fresh(render), "the remembered rendering is the fresh one"
+
+
+@pytest.fixture
+def made(app: Flask, regions: None) -> Any:
+    with app.app_context():
+        author, replier = make_user(display_name="Anna"), make_user(display_name="Bram")
+        thread = start_thread(
+            region=region_by_code("5515"),
+            author=author,
+            title="Logeren in de zomer",
+            kind="goed_voorbeeld",
+            themes=["logeren"],
+            body="Zo doen wij het.",
+        )
+        first = reply_to(thread=thread, author=replier, body="Bij ons ook.")
+        second = reply_to(thread=thread, author=author, body="Fijn!", parent=first)
+        db.session.commit()
+        return {"thread": thread.id, "first": first.id, "second": second.id}
+
+
+THREAD_CHANGES: dict[str, Callable[[Thread], Any]] = {
+    "title": lambda t: setattr(t, "title", "Logeren in de winter"),
+    "kind": lambda t: setattr(t, "kind", "vraag"),
+    "pinned": lambda t: setattr(t, "is_pinned", True),
+    "locked": lambda t: setattr(t, "is_locked", True),
+    "answered": lambda t: setattr(t, "has_accepted_answer", True),
+    "demo": lambda t: setattr(t, "is_demo", True),
+    "themes": lambda t: t.theme_links.append(ThreadTheme(theme="vervoer")),
+    "author name": lambda t: setattr(t.author, "display_name", "Anna B."),
+    "author kind": lambda t: setattr(
+        t.author, "participant_kind", ParticipantKind.ZORGPROFESSIONAL
+    ),
+    "author gone": lambda t: setattr(t, "author", None),
+    "replies": lambda t: setattr(t, "reply_count", t.reply_count + 1),
+    "recommendations": lambda t: setattr(t, "recommendation_count", 3),
+    "last activity": lambda t: setattr(
+        t, "last_activity_at", t.last_activity_at + timedelta(minutes=5)
+    ),
+}
+
+
+@pytest.mark.parametrize("name", THREAD_CHANGES)
+def test_a_thread_row_shows_every_change(app: Flask, made: Any, name: str) -> None:
+    with app.test_request_context("/"):
+        thread = db.session.get(Thread, made["thread"])
+        assert thread is not None
+        assert thread.author is not None
+        _ = thread.theme_links, thread.region
+        row = get_template_attribute("_macros/forum.html", "thread_row")
+        _check_change(lambda: str(row(thread)), lambda: THREAD_CHANGES[name](thread))
+        db.session.rollback()
+
+
+def test_a_thread_row_with_its_region_shows_a_renamed_region(app: Flask, made: Any) -> None:
+    with app.test_request_context("/"):
+        thread = db.session.get(Thread, made["thread"])
+        assert thread is not None
+        row = get_template_attribute("_macros/forum.html", "thread_row")
+        assert "Amsterdam" not in str(row(thread))
+        _check_change(
+            lambda: str(row(thread, show_region=True)),
+            lambda: setattr(thread.region, "name", "Amsterdam-Zuid"),
+        )
+        db.session.rollback()
+
+
+POST_CHANGES: dict[str, Callable[[Post], Any]] = {
+    "words": lambda p: setattr(p, "body_html", "<p>Bij ons niet.</p>"),
+    "edited": lambda p: setattr(p, "edited_at", p.created_at + timedelta(hours=1)),
+    "edited by a host": lambda p: (
+        setattr(p, "edited_at", p.created_at + timedelta(hours=1)),
+        setattr(p, "edited_by_id", p.author_id + 1000),
+    ),
+    "deleted": lambda p: setattr(p, "deleted_at", p.created_at + timedelta(hours=1)),
+    "accepted": lambda p: setattr(p, "accepted_at", p.created_at + timedelta(hours=1)),
+    "author name": lambda p: setattr(p.author, "display_name", "Anna B."),
+    "parent's author": lambda p: setattr(p.parent.author, "display_name", "Bram K."),
+    "depth": lambda p: setattr(p, "depth", 6),
+}
+
+
+@pytest.mark.parametrize("name", POST_CHANGES)
+def test_a_reply_shows_every_change(app: Flask, made: Any, name: str) -> None:
+    with app.test_request_context("/"):
+        post = db.session.get(Post, made["second"])
+        assert post is not None
+        assert post.parent is not None
+        assert post.parent.author is not None
+        shown = get_template_attribute("_macros/forum.html", "post_shown")
+        _check_change(lambda: str(shown(post, post.parent)), lambda: POST_CHANGES[name](post))
+        db.session.rollback()
+
+
+def test_a_hidden_reply_is_never_remembered(app: Flask, made: Any) -> None:
+    """What a hidden post shows depends on who reads: its author and the hosts see the words."""
+    template = (
+        '{% from "_macros/forum.html" import post_shown with context %}{{ post_shown(post, none) }}'
+    )
+    with app.test_request_context("/"):
+        post = db.session.get(Post, made["first"])
+        assert post is not None
+        post.hidden_at, post.hidden_reason = post.created_at, "Niet volgens de huisregels."
+        login_user(make_user())
+        assert "Bij ons ook." not in render_template_string(template, post=post)
+        login_user(post.author)
+        assert "Bij ons ook." in render_template_string(template, post=post)
+        db.session.rollback()
+
+
+def test_rows_are_remembered_per_language(app: Flask, made: Any) -> None:
+    with app.test_request_context("/"):
+        thread = db.session.get(Thread, made["thread"])
+        row = get_template_attribute("_macros/forum.html", "thread_row")
+        with force_locale("nl"):
+            dutch = str(row(thread))
+        with force_locale("en"):
+            english = str(row(thread))
+        assert "reacties" in dutch
+        assert "replies" in english
+        with force_locale("nl"):
+            assert str(row(thread)) == dutch
+
+
+def _token_of_page(page: str) -> str:
+    """The session's CSRF token, from the log-out form in the header."""
+    match = re.search(r'action="/uitloggen".*?name="csrf_token"[^>]*value="([^"]+)"', page, re.S)
+    assert match, "no log-out form"
+    return match.group(1)
+
+
+def test_each_reader_gets_their_own_links_and_their_own_form_token(
+    app: Flask, regions: None, client: FlaskClient, auth: Auth
+) -> None:
+    with app.app_context():
+        asker, host = make_user(), make_user(host_of="5515")
+        other = make_user()
+        question = start_thread(
+            region=region_by_code("5515"),
+            author=asker,
+            title="Wie weet een logeerhuis?",
+            kind="vraag",
+            themes=["logeren"],
+            body="Graag tips.",
+        )
+        reply_to(thread=question, author=other, body="Het Zonnehuis.")
+        db.session.commit()
+        path = f"/onderwerp/{question.id}"
+        emails = {"asker": asker.email, "host": host.email, "other": other.email}
+
+    pages = {}
+    for who, email in emails.items():
+        auth.login(email)
+        pages[who] = client.get(path).get_data(as_text=True)
+        auth.logout()
+    # The asker and the host may mark the answer, each with the token of their own session.
+    for who in ("asker", "host"):
+        form = re.search(
+            r'action="/bericht/\d+/antwoord".*?name="csrf_token" value="([^"]+)"', pages[who], re.S
+        )
+        assert form, who
+        assert form.group(1) == _token_of_page(pages[who])
+    assert "Dit is het antwoord" not in pages["other"]
+    # Only the host may hide; only the reply's author may edit it (besides the host).
+    assert ">Verbergen<" in pages["host"]
+    assert ">Verbergen<" not in pages["asker"]
+    assert pages["other"].count(">Bewerken<") == 1
