@@ -182,6 +182,7 @@ def register_template_helpers(app: Flask) -> None:
         remembered=fragments.remembered,
         thread_row_key=fragments.thread_row_key,
         post_key=fragments.post_key,
+        monitor_key=fragments.monitor_key,
     )
 
     @app.context_processor

@@ -90,3 +90,16 @@ def post_key(post: Any, parent: Any = None) -> tuple[Hashable, ...]:
         post.accepted_at,
         post.body_html,
     )
+
+
+def monitor_key(report: Any, csv_args: dict[str, Any]) -> tuple[Hashable, ...]:
+    """The knelpuntenmonitor's chart and tables: one count of the figures (``counted_at`` tells
+    one from another), the regions' names as the rows show them, and the download link."""
+    return (
+        report.start,
+        report.end,
+        report.counted_at,
+        tuple((row.region.id, row.region.name, row.region.is_national) for row in report.rows),
+        tuple((row.theme, row.bottlenecks, row.items) for row in report.by_theme),
+        tuple(sorted(csv_args.items())),
+    )

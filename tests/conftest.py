@@ -37,6 +37,15 @@ def _worker_suffix() -> str:
 
 
 @pytest.fixture(autouse=True)
+def fresh_monitor_figures() -> None:
+    """Every test its own world: the monitor's figures of an earlier test (same ids, same
+    period) are not remembered into this one."""
+    from leerplatform.actions.services import forget_monitor_figures
+
+    forget_monitor_figures()
+
+
+@pytest.fixture(autouse=True)
 def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     """Argon2id at its cheapest settings: still a real argon2id hash, checked the real way, but
     a login costs milliseconds instead of a quarter second. Production keeps the defaults."""

@@ -1868,8 +1868,10 @@ def _bulk_items(
     return ids
 
 
-def _counted(client: FlaskClient, query_counter: Any, path: str) -> Any:
+def _counted(client: FlaskClient, query_counter: Any, path: str, *, fresh: bool = False) -> Any:
     client.get(path)  # the first request of a client may load what later ones have
+    if fresh:  # the monitor's figures counted anew, not remembered from the first request
+        services.forget_monitor_figures()
     with query_counter() as counted:
         response = client.get(path)
     assert response.status_code == 200, path
@@ -2010,8 +2012,9 @@ def test_the_monitor_needs_the_same_queries_for_a_few_or_many_items(
         db.session.commit()
         host_id = host.id
     login(client, HOST)
-    few = _counted(client, query_counter, "/knelpuntenmonitor")
-    few_csv = _counted(client, query_counter, "/knelpuntenmonitor?format=csv")
+    # Each look counted anew (the figures are otherwise remembered for half a minute).
+    few = _counted(client, query_counter, "/knelpuntenmonitor", fresh=True)
+    few_csv = _counted(client, query_counter, "/knelpuntenmonitor?format=csv", fresh=True)
 
     with app.app_context():
         authors = _bulk_users(40, "veel")
@@ -2019,8 +2022,8 @@ def test_the_monitor_needs_the_same_queries_for_a_few_or_many_items(
         for code in codes:
             _bulk_items(60, f"Veel {code}", authors, host_id, code)
         db.session.commit()
-    many = _counted(client, query_counter, "/knelpuntenmonitor")
-    many_csv = _counted(client, query_counter, "/knelpuntenmonitor?format=csv")
+    many = _counted(client, query_counter, "/knelpuntenmonitor", fresh=True)
+    many_csv = _counted(client, query_counter, "/knelpuntenmonitor?format=csv", fresh=True)
     assert len(Tables(many.page).by_id["monitor-tabel"]) > len(
         Tables(few.page).by_id["monitor-tabel"]
     )
@@ -2028,3 +2031,30 @@ def test_the_monitor_needs_the_same_queries_for_a_few_or_many_items(
     _same(few_csv, many_csv)
     assert few.count <= MONITOR_QUERIES
     assert few_csv.count <= MONITOR_QUERIES
+
+
+def test_the_monitor_counts_at_most_every_half_minute_and_says_when(
+    app: Flask, regions: None, client: FlaskClient, query_counter: Any
+) -> None:
+    with app.app_context():
+        host = make_user(email=HOST, host_of=AMSTERDAM)
+        authors = _bulk_users(3, "teller")
+        _bulk_items(3, "Eerst", authors, host.id, AMSTERDAM)
+        db.session.commit()
+        host_id = host.id
+    login(client, HOST)
+    first = _counted(client, query_counter, "/knelpuntenmonitor", fresh=True)
+    assert "Deze cijfers zijn geteld om" in first.page
+    with app.app_context():
+        _bulk_items(5, "Later", authors, host_id, AMSTERDAM)
+        db.session.commit()
+    with query_counter() as again:
+        again.page = client.get("/knelpuntenmonitor").get_data(as_text=True)
+    # The same figures, without the four aggregate queries.
+    assert again.count == first.count - 4
+    assert Tables(again.page).by_id["monitor-tabel"] == Tables(first.page).by_id["monitor-tabel"]
+    services.forget_monitor_figures()  # as half a minute later
+    with query_counter() as later:
+        later.page = client.get("/knelpuntenmonitor").get_data(as_text=True)
+    assert later.count == first.count
+    assert Tables(later.page).by_id["monitor-tabel"] != Tables(first.page).by_id["monitor-tabel"]

@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from threading import Lock
 from typing import TYPE_CHECKING
 
+from cachetools import TTLCache
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import (
     Select,
@@ -874,6 +876,8 @@ class MonitorReport:
     end: date
     by_theme: list[MonitorRow]
     rows: list[MonitorRow]
+    counted_at: datetime | None = None
+    """When the figures were counted: they may be up to ``MONITOR_FRESH_SECONDS`` old."""
 
     @property
     def largest(self) -> int:
@@ -960,7 +964,8 @@ def monitor(
     region: Region | None = None,
     theme: Theme | None = None,
 ) -> MonitorReport:
-    """Bottlenecks and action items per theme and region over a period: four aggregate queries.
+    """Bottlenecks and action items per theme and region over a period: four aggregate queries,
+    counted at most once every ``MONITOR_FRESH_SECONDS`` for the same question.
 
     The period chooses a cohort: bottleneck threads started in it, and action items made in it;
     for those items it counts how many are still open, resolved, not feasible or overdue today,
@@ -968,14 +973,101 @@ def monitor(
     """
     start_at, end_at = _bounds(start, end)
     region_ids = [region.id] if region is not None else [r.id for r in regions]
-    on = today()
+    figures = _counted_figures(start_at, end_at, region_ids, theme, today())
+    bottlenecks, items = figures.bottlenecks, figures.items
+    medians, theme_medians = figures.medians, figures.theme_medians
+
+    by_region = {r.id: r for r in regions}
+    cells: dict[tuple[int, str], MonitorRow] = {}
+
+    def cell(region_id: int, theme_value: str) -> MonitorRow:
+        key = (region_id, theme_value)
+        if key not in cells:
+            cells[key] = MonitorRow(theme=Theme(theme_value), region=by_region.get(region_id))
+        return cells[key]
+
+    for region_id, theme_value, number in bottlenecks:
+        cell(region_id, theme_value).bottlenecks = number
+    for region_id, theme_value, number, n_active, n_resolved, n_no, n_late in items:
+        row = cell(region_id, theme_value)
+        row.items, row.active, row.resolved = number, n_active, n_resolved
+        row.not_feasible, row.overdue = n_no, n_late
+    for (region_id, theme_value), value in medians.items():
+        if region_id is not None and (region_id, theme_value) in cells:
+            cells[(region_id, theme_value)].median_days = value
+
+    order = {r.id: position for position, r in enumerate(regions)}
+    themes = list(Theme)
+    rows = sorted(
+        (row for row in cells.values() if row.region is not None),
+        key=lambda row: (order[row.region.id], themes.index(row.theme)),  # type: ignore[union-attr]
+    )
+    by_theme = []
+    for each in themes if theme is None else [theme]:
+        total = MonitorRow(theme=each)
+        for row in rows:
+            if row.theme is each:
+                total.bottlenecks += row.bottlenecks
+                total.items += row.items
+                total.active += row.active
+                total.resolved += row.resolved
+                total.not_feasible += row.not_feasible
+                total.overdue += row.overdue
+        total.median_days = theme_medians.get((None, each.value))
+        by_theme.append(total)
+    return MonitorReport(
+        start=start, end=end, by_theme=by_theme, rows=rows, counted_at=figures.counted_at
+    )
+
+
+MONITOR_FRESH_SECONDS = 30
+"""The monitor's figures are counted at most this often per period, choice of regions and theme:
+the four counts take some 40 ms of the database's time on 50,000 threads, and a monitor is read
+far more often than a bottleneck is shared. The page says when the figures were counted."""
+
+
+@dataclass(frozen=True)
+class _Figures:
+    bottlenecks: tuple[tuple[int, str, int], ...]
+    items: tuple[tuple[int, str, int, int, int, int, int], ...]
+    medians: dict[tuple[int | None, str], float]
+    theme_medians: dict[tuple[int | None, str], float]
+    counted_at: datetime
+
+
+_figures: TTLCache[tuple[object, ...], _Figures] = TTLCache(maxsize=512, ttl=MONITOR_FRESH_SECONDS)
+_figures_lock = Lock()
+
+
+def forget_monitor_figures() -> None:
+    """Count anew on the next request (tests that change the data between two looks)."""
+    with _figures_lock:
+        _figures.clear()
+
+
+def _counted_figures(
+    start_at: datetime, end_at: datetime, region_ids: list[int], theme: Theme | None, on: date
+) -> _Figures:
+    key = (str(db.engine.url), start_at, end_at, tuple(sorted(region_ids)), theme, on)
+    with _figures_lock:
+        found = _figures.get(key)
+    if found is None:
+        found = _count_figures(start_at, end_at, region_ids, theme, on)
+        with _figures_lock:
+            _figures[key] = found
+    return found
+
+
+def _count_figures(
+    start_at: datetime, end_at: datetime, region_ids: list[int], theme: Theme | None, on: date
+) -> _Figures:
+    """The monitor's four aggregate queries, as plain values."""
     thread_conditions: list[object] = [
         Thread.kind == ThreadKind.KNELPUNT.value,
         Thread.created_at >= start_at,
         Thread.created_at < end_at,
+        Thread.region_id.in_(region_ids),
     ]
-    if region_ids is not None:
-        thread_conditions.append(Thread.region_id.in_(region_ids))
     if theme is not None:
         thread_conditions.append(ThreadTheme.theme == theme.value)
     bottlenecks = db.session.execute(
@@ -1000,45 +1092,13 @@ def monitor(
         .where(ActionItem.status != ActionStatus.SAMENGEVOEGD.value)
         .group_by(ActionItem.region_id, ActionItemTheme.theme)
     ).all()
-    medians = _medians(start_at, end_at, region_ids, theme, per_region=True)
-    theme_medians = _medians(start_at, end_at, region_ids, theme, per_region=False)
-
-    by_region = {r.id: r for r in regions}
-    cells: dict[tuple[int, str], MonitorRow] = {}
-
-    def cell(region_id: int, theme_value: str) -> MonitorRow:
-        key = (region_id, theme_value)
-        if key not in cells:
-            cells[key] = MonitorRow(theme=Theme(theme_value), region=by_region.get(region_id))
-        return cells[key]
-
-    for region_id, theme_value, number in bottlenecks:
-        cell(region_id, theme_value).bottlenecks = number
-    for region_id, theme_value, number, n_active, n_resolved, n_no, n_late in items:
-        row = cell(region_id, theme_value)
-        row.items, row.active, row.resolved = number, int(n_active or 0), int(n_resolved or 0)
-        row.not_feasible, row.overdue = int(n_no or 0), int(n_late or 0)
-    for (region_id, theme_value), value in medians.items():
-        if region_id is not None and (region_id, theme_value) in cells:
-            cells[(region_id, theme_value)].median_days = value
-
-    order = {r.id: position for position, r in enumerate(regions)}
-    themes = list(Theme)
-    rows = sorted(
-        (row for row in cells.values() if row.region is not None),
-        key=lambda row: (order[row.region.id], themes.index(row.theme)),  # type: ignore[union-attr]
+    return _Figures(
+        bottlenecks=tuple((int(r), str(t), int(n)) for r, t, n in bottlenecks),
+        items=tuple(
+            (int(r), str(t), int(n), int(a or 0), int(d or 0), int(no or 0), int(late or 0))
+            for r, t, n, a, d, no, late in items
+        ),
+        medians=_medians(start_at, end_at, region_ids, theme, per_region=True),
+        theme_medians=_medians(start_at, end_at, region_ids, theme, per_region=False),
+        counted_at=utcnow(),
     )
-    by_theme = []
-    for each in themes if theme is None else [theme]:
-        total = MonitorRow(theme=each)
-        for row in rows:
-            if row.theme is each:
-                total.bottlenecks += row.bottlenecks
-                total.items += row.items
-                total.active += row.active
-                total.resolved += row.resolved
-                total.not_feasible += row.not_feasible
-                total.overdue += row.overdue
-        total.median_days = theme_medians.get((None, each.value))
-        by_theme.append(total)
-    return MonitorReport(start=start, end=end, by_theme=by_theme, rows=rows)
