@@ -59,15 +59,15 @@ THEMES = [theme.value for theme in Theme]
 # Pinned query counts of the busy pages, measured on SQLite and PostgreSQL; the same for a small
 # and a large data set. Upwards is a regression; downwards, lower the pin. Region page: the
 # logged-in user with memberships and host appointments (1), the unread count in the header (1),
-# region with hosts (1), municipalities, a page of threads with their themes and the count (3),
+# region with hosts (1), municipalities, a page of threads with their themes and the count (2),
 # most recommended (1), how the user follows the region (1); a visitor gets the region and its
 # municipalities.
-# Thread page: the user (1), the unread count (1), thread with hosts and themes (3), page bounds
+# Thread page: the user (1), the unread count (1), thread with hosts and themes (1), page bounds
 # and replies (2), opening post, then the accepted answer (questions) or "works for us too"
 # (good practices), the linked action items, and how the user follows the thread.
 # Readers also get the regiotafel block: one query for the next and the latest past meetings.
-REGION_PAGE_QUERIES = {"member": 10, "non_member": 10, "anonymous": 2}
-THREAD_PAGE_QUERIES = {"goed_voorbeeld": 11, "vraag": 11}
+REGION_PAGE_QUERIES = {"member": 9, "non_member": 9, "anonymous": 2}
+THREAD_PAGE_QUERIES = {"goed_voorbeeld": 9, "vraag": 9}
 
 
 # --- people and data ----------------------------------------------------------------------

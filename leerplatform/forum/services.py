@@ -324,15 +324,18 @@ def _listing_query(region: Region, thread_filter: ThreadFilter) -> Select[tuple[
             )
         )
     newest = Thread.created_at if thread_filter.sort == "nieuw" else Thread.last_activity_at
+    # The themes joined too (SQLAlchemy pages the threads in a subquery first): one query
+    # instead of a second one for the themes of the 25, a millisecond less on every region page.
     return query.order_by(Thread.is_pinned.desc(), newest.desc(), Thread.id.desc()).options(
-        joinedload(Thread.author), selectinload(Thread.theme_links)
+        joinedload(Thread.author), joinedload(Thread.theme_links)
     )
 
 
 def thread_listing(
     *, region: Region, thread_filter: ThreadFilter, page: int, per_page: int = THREADS_PER_PAGE
 ) -> Pagination:
-    """One page of a region's threads, pinned first: two queries plus one for the themes."""
+    """One page of a region's threads, pinned first, with their authors and themes: two
+    queries (the page and the count)."""
     return db.paginate(
         _listing_query(region, thread_filter),
         page=max(page, 1),
@@ -366,15 +369,20 @@ def most_recommended(
 
 
 def thread_by_id(thread_id: int) -> Thread | None:
-    return db.session.scalar(
-        select(Thread)
-        .where(Thread.id == thread_id)
-        .options(
-            joinedload(Thread.region).selectinload(Region.host_links).joinedload(RegionHost.user),
-            joinedload(Thread.author),
-            joinedload(Thread.place).joinedload(Place.region),
-            selectinload(Thread.theme_links),
+    # One query: the region's few hosts and the thread's few themes joined, not loaded after.
+    return (
+        db.session.execute(
+            select(Thread)
+            .where(Thread.id == thread_id)
+            .options(
+                joinedload(Thread.region).joinedload(Region.host_links).joinedload(RegionHost.user),
+                joinedload(Thread.author),
+                joinedload(Thread.place).joinedload(Place.region),
+                joinedload(Thread.theme_links),
+            )
         )
+        .unique()
+        .scalar_one_or_none()
     )
 
 
