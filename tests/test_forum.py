@@ -63,11 +63,11 @@ THEMES = [theme.value for theme in Theme]
 # most recommended (1), how the user follows the region (1); a visitor gets the region and its
 # municipalities.
 # Thread page: the user (1), the unread count (1), thread with hosts and themes (1), page bounds
-# and replies (2), opening post, then the accepted answer (questions) or "works for us too"
-# (good practices), the linked action items, and how the user follows the thread.
+# and the opening post with the page's replies (2), then the accepted answer (questions) or
+# "works for us too" (good practices), the linked action items, and how the user follows it.
 # Readers also get the regiotafel block: one query for the next and the latest past meetings.
 REGION_PAGE_QUERIES = {"member": 9, "non_member": 9, "anonymous": 2}
-THREAD_PAGE_QUERIES = {"goed_voorbeeld": 9, "vraag": 9}
+THREAD_PAGE_QUERIES = {"goed_voorbeeld": 8, "vraag": 8}
 
 
 # --- people and data ----------------------------------------------------------------------

@@ -12,8 +12,21 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, case, delete, exists, func, literal, select, update
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    delete,
+    exists,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.orm import defer, joinedload, selectinload
 
 from leerplatform.clock import utcnow
 from leerplatform.columns import UTCDateTime
@@ -424,6 +437,7 @@ class ReplyPage:
     pages: int
     posts: list[Post] = field(default_factory=list)
     parents: dict[int, Post] = field(default_factory=dict)
+    opening: Post | None = None
 
     @property
     def has_prev(self) -> bool:
@@ -458,27 +472,30 @@ def _page_bounds(thread: Thread, per_page: int) -> list[tuple[int, int]]:
 
 
 def reply_page(thread: Thread, number: int, per_page: int = REPLIES_PER_PAGE) -> ReplyPage:
-    """The replies on page ``number`` (from 1): two queries, whatever the thread's size."""
+    """The opening post and the replies on page ``number`` (from 1): two queries, whatever the
+    thread's size. The posts come without their Markdown source: the page shows the HTML."""
     bounds = _page_bounds(thread, per_page)
     pages = max(len(bounds), 1)
     number = min(max(number, 1), pages)
-    if not bounds:
-        return ReplyPage(number=1, pages=1)
-    first, last = bounds[number - 1]
-    posts = list(
-        db.session.scalars(
-            select(Post)
-            .where(
-                Post.thread_id == thread.id,
-                Post.is_opening.is_(False),
-                Post.root_id >= first,
-                Post.root_id <= last,
-            )
-            .order_by(Post.root_id, Post.path)
-            .options(joinedload(Post.author))
-        )
+    on_page: ColumnElement[bool] = false()
+    if bounds:
+        first, last = bounds[number - 1]
+        on_page = and_(Post.is_opening.is_(False), Post.root_id >= first, Post.root_id <= last)
+    found = db.session.scalars(
+        select(Post)
+        .where(Post.thread_id == thread.id, or_(Post.is_opening.is_(True), on_page))
+        .order_by(Post.is_opening.desc(), Post.root_id, Post.path)
+        .options(joinedload(Post.author), defer(Post.body_source))
+    ).all()
+    opening = found[0] if found and found[0].is_opening else None
+    posts = [post for post in found if not post.is_opening]
+    return ReplyPage(
+        number=number,
+        pages=pages,
+        posts=posts,
+        parents={p.id: p for p in posts},
+        opening=opening,
     )
-    return ReplyPage(number=number, pages=pages, posts=posts, parents={p.id: p for p in posts})
 
 
 def page_of_post(post: Post, per_page: int = REPLIES_PER_PAGE) -> int:

@@ -169,7 +169,7 @@ def show_thread(thread_id: int) -> str:
     return render_template(
         "forum/thread.html",
         thread=thread,
-        opening=services.opening_post(thread),
+        opening=page.opening,
         answer=services.accepted_answer(thread),
         page=page,
         recommended=(
