@@ -18,7 +18,7 @@ from collections.abc import Callable, Hashable
 from threading import Lock
 from typing import Any
 
-from cachetools import LRUCache
+from cachetools import LRUCache, cached
 from flask_babel import get_locale, get_timezone
 from markupsafe import Markup
 
@@ -30,16 +30,14 @@ _fragments: LRUCache[tuple[Hashable, ...], Markup] = LRUCache(maxsize=MAX_FRAGME
 _lock = Lock()
 
 
+def _fragment_key(name: str, *key: Hashable, caller: Callable[[], str]) -> tuple[Hashable, ...]:
+    return (name, str(get_locale()), str(get_timezone()), *key)
+
+
+@cached(_fragments, key=_fragment_key, lock=_lock)
 def remembered(name: str, *key: Hashable, caller: Callable[[], str]) -> Markup:
     """The fragment ``name`` for ``key``: rendered by ``caller`` the first time, then remembered."""
-    full_key = (name, str(get_locale()), str(get_timezone()), *key)
-    with _lock:
-        found = _fragments.get(full_key)
-    if found is None:
-        found = Markup(caller())  # noqa: S704 - rendered by our template, escaped there
-        with _lock:
-            _fragments[full_key] = found
-    return found
+    return Markup(caller())  # noqa: S704 - rendered by our template, escaped there
 
 
 def forget_all() -> None:

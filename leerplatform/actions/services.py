@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from threading import Lock
 from typing import TYPE_CHECKING
 
-from cachetools import TTLCache
+from cachetools import TTLCache, cached
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import (
     Select,
@@ -1045,20 +1045,14 @@ def forget_monitor_figures() -> None:
         _figures.clear()
 
 
-def _counted_figures(
+def _figures_key(
     start_at: datetime, end_at: datetime, region_ids: list[int], theme: Theme | None, on: date
-) -> _Figures:
-    key = (str(db.engine.url), start_at, end_at, tuple(sorted(region_ids)), theme, on)
-    with _figures_lock:
-        found = _figures.get(key)
-    if found is None:
-        found = _count_figures(start_at, end_at, region_ids, theme, on)
-        with _figures_lock:
-            _figures[key] = found
-    return found
+) -> tuple[object, ...]:
+    return (str(db.engine.url), start_at, end_at, tuple(sorted(region_ids)), theme, on)
 
 
-def _count_figures(
+@cached(_figures, key=_figures_key, lock=_figures_lock)
+def _counted_figures(
     start_at: datetime, end_at: datetime, region_ids: list[int], theme: Theme | None, on: date
 ) -> _Figures:
     """The monitor's four aggregate queries, as plain values."""

@@ -202,10 +202,6 @@ class _Matcher:
             query = func.tsquery_or(query, part)
         return query
 
-    def pg_match(self, vector: ColumnElement[Any]) -> tuple[ColumnElement[bool], Any]:
-        query = self.tsquery()
-        return vector.bool_op("@@")(query), func.ts_rank(vector, query)
-
     # SQLite: an FTS5 expression over the stems.
     def fts_expression(self) -> str:
         def one(term: Term) -> str:
@@ -364,27 +360,31 @@ def _post_branches(
     return [_Branch(scoped(query), Post.id, _carried_rank)]
 
 
+def _matches(
+    matcher: _Matcher, kind: str, model: Any, vector: ColumnElement[Any], doc: int
+) -> tuple[Select[Any], Callable[[Subquery], Select[Any]]]:
+    """The candidates of one table of its own (action items, places) and how to rank them."""
+    if matcher.dialect == "postgresql":
+        query = matcher.tsquery()
+        candidates = _row(kind, model.id, model.created_at).where(vector.bool_op("@@")(query))
+
+        def rank(kept: Subquery) -> Select[Any]:
+            return _ranked(kept, func.ts_rank(vector, query), (model, model.id == kept.c.id))
+
+        return candidates, rank
+    found = _fts_rows(matcher, doc).subquery()
+    candidates = _row(kind, model.id, model.created_at, found.c.rank).join(
+        found, found.c.doc_id == model.id
+    )
+    return candidates, _carried_rank
+
+
 def _item_branches(
     matcher: _Matcher, search_filter: SearchFilter, region_ids: list[int]
 ) -> list[_Branch]:
-    if matcher.dialect == "postgresql":
-        query = matcher.tsquery()
-        candidates = _row("action_item", ActionItem.id, ActionItem.created_at).where(
-            ACTION_ITEM_VECTOR.bool_op("@@")(query)
-        )
-
-        def rank(kept: Subquery) -> Select[Any]:
-            return _ranked(
-                kept,
-                func.ts_rank(ACTION_ITEM_VECTOR, query),
-                (ActionItem, ActionItem.id == kept.c.id),
-            )
-    else:
-        found = _fts_rows(matcher, schema.DOC_ACTION_ITEM).subquery()
-        candidates = _row("action_item", ActionItem.id, ActionItem.created_at, found.c.rank).join(
-            found, found.c.doc_id == ActionItem.id
-        )
-        rank = _carried_rank
+    candidates, rank = _matches(
+        matcher, "action_item", ActionItem, ACTION_ITEM_VECTOR, schema.DOC_ACTION_ITEM
+    )
     candidates = candidates.where(ActionItem.region_id.in_(region_ids))
     if search_filter.region is not None:
         candidates = candidates.where(ActionItem.region_id == search_filter.region.id)
@@ -401,20 +401,7 @@ def _item_branches(
 
 
 def _place_branches(matcher: _Matcher, search_filter: SearchFilter) -> list[_Branch]:
-    if matcher.dialect == "postgresql":
-        query = matcher.tsquery()
-        candidates = _row("place", Place.id, Place.created_at).where(
-            PLACE_VECTOR.bool_op("@@")(query)
-        )
-
-        def rank(kept: Subquery) -> Select[Any]:
-            return _ranked(kept, func.ts_rank(PLACE_VECTOR, query), (Place, Place.id == kept.c.id))
-    else:
-        found = _fts_rows(matcher, schema.DOC_PLACE).subquery()
-        candidates = _row("place", Place.id, Place.created_at, found.c.rank).join(
-            found, found.c.doc_id == Place.id
-        )
-        rank = _carried_rank
+    candidates, rank = _matches(matcher, "place", Place, PLACE_VECTOR, schema.DOC_PLACE)
     candidates = candidates.where(Place.status == PlaceStatus.GOEDGEKEURD.value)
     if search_filter.region is not None:
         candidates = candidates.where(Place.region_id == search_filter.region.id)

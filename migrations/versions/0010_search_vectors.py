@@ -8,14 +8,21 @@ Create Date: 2026-12-02 05:10:00.000000
 
 from alembic import op
 
-from leerplatform.search.schema import POSTGRESQL_VECTORS, VECTOR_COLUMN
-
 # revision identifiers, used by Alembic.
 revision = "0010"
 down_revision = "0009"
 branch_labels = None
 depends_on = None
 
+# As this revision builds them (leerplatform/search/schema.py builds the same for the tests):
+# per table the GIN index and the text of its stored vector.
+VECTOR_COLUMN = "search_vector"
+POSTGRESQL_VECTORS = {
+    "posts": ("ix_search_posts", "body_source"),
+    "threads": ("ix_search_threads", "title"),
+    "action_items": ("ix_search_action_items", "title || ' ' || description_source"),
+    "places": ("ix_search_places", "name || ' ' || kind || ' ' || provider || ' ' || description"),
+}
 # What 0009 built, to go back to.
 EXPRESSION_INDEXES = {
     "posts": "to_tsvector('dutch', body_source)",
