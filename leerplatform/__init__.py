@@ -11,9 +11,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -21,13 +19,14 @@ from leerplatform import config as settings
 from leerplatform import fragments, i18n
 from leerplatform.accounts.cli import users_cli
 from leerplatform.accounts.models import ParticipantKind, User
+from leerplatform.accounts.services import load_reader
 from leerplatform.accounts.two_step import gate_host_powers
 from leerplatform.accounts.views import bp as accounts_bp
 from leerplatform.actions.views import bp as actions_bp
 from leerplatform.admin.views import bp as admin_bp
 from leerplatform.bench.cli import bench_cli
 from leerplatform.bench.views import register_bench
-from leerplatform.clock import format_moment, utcnow
+from leerplatform.clock import format_moment
 from leerplatform.demo.cli import demo_cli
 from leerplatform.extensions import babel, csrf, db, login_manager, migrate
 from leerplatform.following.cli import digest_cli
@@ -37,7 +36,6 @@ from leerplatform.forum.views import bp as forum_bp
 from leerplatform.limits import register_rate_limits
 from leerplatform.meetings.cli import meetings_cli
 from leerplatform.meetings.views import bp as meetings_bp
-from leerplatform.moderation.models import Suspension
 from leerplatform.moderation.views import bp as moderation_bp
 from leerplatform.outbox.cli import outbox_cli
 from leerplatform.pages.views import bp as pages_bp
@@ -47,7 +45,6 @@ from leerplatform.places.views import bp as places_bp
 from leerplatform.privacy.cli import privacy_cli
 from leerplatform.privacy.views import bp as privacy_bp
 from leerplatform.regions.cli import regions_cli
-from leerplatform.regions.models import RegionMembership
 from leerplatform.regions.views import bp as regions_bp
 from leerplatform.search.cli import search_cli
 from leerplatform.search.views import bp as search_bp
@@ -92,27 +89,11 @@ def select_locale() -> str:
 
 
 def load_user(user_id: str) -> User | None:
-    raw_id, _sep, token = user_id.partition(":")
-    if not raw_id.isdigit() or not token:
-        return None
-    query = (
-        select(User)
-        .where(User.id == int(raw_id))
-        .options(
-            # One query for the whole reader, on every page: a few memberships and host
-            # links, joined rather than loaded one collection after another.
-            joinedload(User.memberships).joinedload(RegionMembership.region),
-            joinedload(User.host_links),
-            joinedload(User.home_region),
-            # Active suspensions ride along in the same query: the permissions need them.
-            joinedload(
-                User.suspensions.and_(Suspension.lifted_at.is_(None), Suspension.until > utcnow())
-            ),
-        )
-    )
-    user = db.session.execute(query).unique().scalar_one_or_none()
-    if user is None or user.session_token != token:
-        return None
+    user = load_reader(user_id)
+    if user is not None:
+        # The number in the header, as it was when the request began (marking read is a POST
+        # followed by a new page).
+        g.unread = user.unread_on_load
     return user
 
 
@@ -176,11 +157,17 @@ def register_error_handlers(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(TEMPLATE_PREDICATES)
     app.jinja_env.globals["ParticipantKind"] = ParticipantKind
+    # The reader as a global too (a proxy, so always this request's): the macro files then need
+    # no "with context" to see it, and Jinja keeps each imported macro file instead of running
+    # it again for every page.
+    app.jinja_env.globals["current_user"] = current_user
     app.jinja_env.filters["datetimeformat"] = format_moment
     i18n.install(app)
     app.jinja_env.globals.update(
         remembered=fragments.remembered,
         thread_row_key=fragments.thread_row_key,
+        thread_list_key=fragments.thread_list_key,
+        reply_list_key=fragments.reply_list_key,
         post_key=fragments.post_key,
         monitor_key=fragments.monitor_key,
     )
@@ -195,7 +182,7 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def _unread_notifications() -> int:
-    """The number in the header: one query, only on pages that show it."""
+    """The number in the header: read with the reader (``load_user``), else one query."""
     if not current_user.is_authenticated:
         return 0
     if "unread" not in g:

@@ -15,23 +15,47 @@ In a template::
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
+from functools import lru_cache
 from threading import Lock
 from typing import Any
 
 from cachetools import LRUCache, cached
+from flask import g
 from flask_babel import get_locale, get_timezone
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
-MAX_FRAGMENTS = 20_000
-"""Per process. A thread row is about 1 kB and a post's header a few hundred bytes: at most some
-tens of megabytes, and the least recently shown go first."""
+from leerplatform.permissions import can_read_post_body, is_author_of, powers_for
 
-_fragments: LRUCache[tuple[Hashable, ...], Markup] = LRUCache(maxsize=MAX_FRAGMENTS)
+MAX_FRAGMENT_CHARACTERS = 32_000_000
+"""Per process, counted in characters: a thread row is about 1,000 and a page of 40 replies
+about 80,000. The least recently shown go first; a fragment bigger than all of this is not kept."""
+
+_fragments: LRUCache[tuple[Hashable, ...], Markup] = LRUCache(
+    maxsize=MAX_FRAGMENT_CHARACTERS, getsizeof=len
+)
 _lock = Lock()
 
 
 def _fragment_key(name: str, *key: Hashable, caller: Callable[[], str]) -> tuple[Hashable, ...]:
-    return (name, str(get_locale()), str(get_timezone()), *key)
+    return (name, *_reader_scope(), *key)
+
+
+def _reader_scope() -> tuple[str, str]:
+    """The reader's language and timezone, as Flask-Babel holds them for this request (also
+    under ``force_locale``). A page asks this for each of its 80 fragments: read from where
+    Flask-Babel keeps them, with its own functions only the first time in a request."""
+    held = g.get("_flask_babel")
+    locale = getattr(held, "babel_locale", None)
+    zone = getattr(held, "babel_tzinfo", None)
+    if locale is None or zone is None:
+        locale, zone = get_locale(), get_timezone()
+    return _scope_names(locale, zone)
+
+
+@lru_cache(maxsize=64)
+def _scope_names(locale: Any, zone: Any) -> tuple[str, str]:
+    return str(locale), str(zone)
 
 
 @cached(_fragments, key=_fragment_key, lock=_lock)
@@ -63,13 +87,37 @@ def thread_row_key(thread: Any, show_region: bool = False) -> tuple[Hashable, ..
         thread.is_locked,
         thread.has_accepted_answer,
         thread.is_demo,
-        tuple(link.theme for link in thread.theme_links),
+        tuple(thread.themes),
         (thread.region.name, thread.region.is_national) if show_region else None,
         user_key(thread.author),
         thread.reply_count,
         thread.recommendation_count,
         thread.last_activity_at,
     )
+
+
+def thread_list_key(threads: Any, show_region: bool = False) -> tuple[Hashable, ...]:
+    """A whole list of thread rows (a region's page of 25): each row's key, in order."""
+    return tuple(thread_row_key(thread, show_region) for thread in threads)
+
+
+def reply_list_key(page: Any, reader: Any, thread: Any, user: Any) -> tuple[Hashable, ...]:
+    """A page of replies with the reader's links under each (``forum/thread.html``): per post
+    its own key, the reader's powers over it (``powers_for``), and for a hidden post what the
+    reader sees of it; the session's form token when one of the links is a form."""
+    key: list[Hashable] = []
+    needs_token = False
+    for post in page.posts:
+        may = powers_for(reader, post, thread)
+        needs_token = needs_token or may.accept
+        hidden = (
+            (post.hidden_reason, can_read_post_body(user, post), is_author_of(user, post))
+            if post.is_hidden
+            else None
+        )
+        key.append((post_key(post, page.parents.get(post.parent_id)), may, hidden))
+    key.append(generate_csrf() if needs_token else None)
+    return tuple(key)
 
 
 def post_key(post: Any, parent: Any = None) -> tuple[Hashable, ...]:

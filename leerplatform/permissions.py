@@ -80,8 +80,9 @@ def can_read_region(user: Any, region: Region) -> bool:
 
 
 def suspension_in(user: Any, region: Region) -> Suspension | None:
-    """The active suspension of this person in this region, if any (loaded with the user)."""
-    if not is_logged_in(user):
+    """The active suspension of this person in this region, if any. The reader's suspensions
+    are read only when ``load_user`` found an active one."""
+    if not is_logged_in(user) or not getattr(user, "may_be_suspended", True):
         return None
     now = utcnow()
     for suspension in user.suspensions:
@@ -151,6 +152,30 @@ def can_report(user: Any, post: Post) -> bool:
     )
 
 
+def can_delete_post(user: Any, post: Post) -> bool:
+    """Authors may always take their own words back, even after leaving a region."""
+    return is_author_of(user, post) and not post.is_deleted
+
+
+def can_view_history(user: Any, post: Post) -> bool:
+    """Earlier versions of a post: its author, and the hosts of the region."""
+    return is_author_of(user, post) or can_moderate_region(user, post.thread.region)
+
+
+class ReaderPowers(NamedTuple):
+    """What the reader may do in one thread, the same for each of its posts: worked out once
+    for a page (``reader_powers``), then read for every post (``powers_for``)."""
+
+    user_id: int | None
+    read: bool
+    verified: bool
+    write: bool
+    """May post in the thread's region: reads it, e-mail confirmed, not suspended there."""
+    moderate: bool
+    reply: bool
+    accept: bool
+
+
 class PostPowers(NamedTuple):
     """What the reader may do with one post: the links under it."""
 
@@ -164,38 +189,53 @@ class PostPowers(NamedTuple):
     accept: bool
 
 
-def post_powers(user: Any, post: Post, thread: Thread) -> PostPowers:
-    """Every link under a post at once, from the predicates above: one call per post on a
-    thread page instead of nine from the template."""
-    open_reply = not post.is_opening and not post.is_deleted
-    moderate = not post.is_deleted and can_moderate_region(user, thread.region)
+def reader_powers(user: Any, thread: Thread) -> ReaderPowers:
+    # The proxy for the current user resolved once: every check below reads the person itself.
+    user = user._get_current_object() if hasattr(user, "_get_current_object") else user
+    logged_in = is_logged_in(user)
+    region = thread.region
+    return ReaderPowers(
+        user_id=user.id if logged_in else None,
+        read=can_read_region(user, region),
+        verified=logged_in and bool(user.is_verified),
+        write=can_post_in_region(user, region),
+        moderate=can_moderate_region(user, region),
+        reply=can_reply(user, thread),
+        accept=can_accept_answer(user, thread),
+    )
+
+
+def powers_for(reader: ReaderPowers, post: Post, thread: Thread) -> PostPowers:
+    """Every link under a post at once: the predicates above (``can_edit_post``,
+    ``can_report``, …) with what they ask of the reader worked out once for the thread.
+    ``tests/test_forum_permissions.py`` checks both give the same answers for everyone."""
+    author = reader.user_id is not None and post.author_id == reader.user_id
+    live = not post.is_deleted
+    open_reply = live and not post.is_opening
+    moderate = live and reader.moderate
     return PostPowers(
-        reply=open_reply and can_reply(user, thread),
-        edit=can_edit_post(user, post),
-        delete=can_delete_post(user, post),
-        history=bool(post.edited_at) and can_view_history(user, post),
-        report=can_report(user, post),
+        reply=open_reply and reader.reply,
+        edit=live and (reader.moderate or (author and reader.write)),
+        delete=author and live,
+        history=bool(post.edited_at) and (author or reader.moderate),
+        report=reader.read and reader.verified and not author and live and not post.is_hidden,
         moderate=moderate,
         suspend_author=moderate
         and post.author is not None
-        and not is_author_of(user, post)
+        and not author
         and not is_moderator_by_region(post.author, thread.region),
-        accept=open_reply and not post.accepted_at and can_accept_answer(user, thread),
+        accept=open_reply and not post.accepted_at and reader.accept,
     )
+
+
+def post_powers(user: Any, post: Post, thread: Thread) -> PostPowers:
+    """The links under one post for this person (a page of posts asks ``reader_powers`` once
+    and ``powers_for`` per post instead)."""
+    return powers_for(reader_powers(user, thread), post, thread)
 
 
 def can_read_audit_log(user: Any, region: Region) -> bool:
     return can_moderate_region(user, region)
-
-
-def can_delete_post(user: Any, post: Post) -> bool:
-    """Authors may always take their own words back, even after leaving a region."""
-    return is_author_of(user, post) and not post.is_deleted
-
-
-def can_view_history(user: Any, post: Post) -> bool:
-    """Earlier versions of a post: its author, and the hosts of the region."""
-    return is_author_of(user, post) or can_moderate_region(user, post.thread.region)
 
 
 def can_accept_answer(user: Any, thread: Thread) -> bool:
@@ -378,7 +418,10 @@ def can_record_decision(user: Any, meeting: Meeting) -> bool:
 TEMPLATE_PREDICATES = {
     name: value
     for name, value in dict(globals()).items()
-    if (name.startswith(("can_", "is_")) or name in ("suspension_in", "post_powers"))
+    if (
+        name.startswith(("can_", "is_"))
+        or name in ("suspension_in", "post_powers", "reader_powers", "powers_for")
+    )
     and callable(value)
 }
 

@@ -66,8 +66,8 @@ THEMES = [theme.value for theme in Theme]
 # and the opening post with the page's replies (2), then the accepted answer (questions) or
 # "works for us too" (good practices), the linked action items, and how the user follows it.
 # Readers also get the regiotafel block: one query for the next and the latest past meetings.
-REGION_PAGE_QUERIES = {"member": 9, "non_member": 9, "anonymous": 2}
-THREAD_PAGE_QUERIES = {"goed_voorbeeld": 8, "vraag": 8}
+REGION_PAGE_QUERIES = {"member": 8, "non_member": 8, "anonymous": 2}
+THREAD_PAGE_QUERIES = {"goed_voorbeeld": 7, "vraag": 7}
 
 
 # --- people and data ----------------------------------------------------------------------

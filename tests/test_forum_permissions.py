@@ -596,3 +596,89 @@ PREDICATES = [
 )
 def test_predicate(predicate: str, who: str, what: str, allowed: bool) -> None:
     assert getattr(permissions, predicate)(PEOPLE[who], THINGS[what]) is allowed
+
+
+# The links under a post come from post_powers: the same answers as the predicates one by one.
+
+CLOSED_REGION = SimpleNamespace(id=2, members_only=True, is_national=False, host_links=[])
+OPEN_REGION = SimpleNamespace(
+    id=1, members_only=False, is_national=False, host_links=[SimpleNamespace(user_id=9)]
+)
+ANONYMOUS = SimpleNamespace(is_authenticated=False, is_admin=False, id=None)
+READERS = {
+    **PEOPLE,
+    "bezoeker": ANONYMOUS,
+    "geschorst": person(
+        id=11,
+        suspensions=[
+            SimpleNamespace(region_id=1, is_active=lambda _now: True),
+            SimpleNamespace(region_id=2, is_active=lambda _now: True),
+        ],
+    ),
+    "lid elders": person(id=12, member_region_ids=frozenset({3}), home_region_id=3),
+}
+
+
+def a_post(thread: SimpleNamespace, **overrides: object) -> SimpleNamespace:
+    values: dict[str, object] = {
+        "author_id": 7,
+        "author": person(),
+        "thread": thread,
+        "is_opening": False,
+        "is_deleted": False,
+        "is_hidden": False,
+        "edited_at": None,
+        "accepted_at": None,
+    }
+    values.update(overrides)
+    return SimpleNamespace(**values)
+
+
+def posts_to_check() -> Iterator[tuple[str, SimpleNamespace, SimpleNamespace]]:
+    for region_name, region in (("open", OPEN_REGION), ("besloten", CLOSED_REGION)):
+        for kind in ("vraag", "goed_voorbeeld"):
+            for locked in (False, True):
+                subject = thread(region=region, kind=kind, is_locked=locked)
+                where = f"{region_name}, {kind}{', gesloten' if locked else ''}"
+                variants = {
+                    "eigen": {},
+                    "van een ander": {"author_id": 8, "author": person(id=8)},
+                    "van de gastheer": {"author_id": 9, "author": person(id=9)},
+                    "van een verwijderd account": {"author_id": None, "author": None},
+                    "openingsbericht": {"is_opening": True},
+                    "verwijderd": {"is_deleted": True},
+                    "verborgen": {"is_hidden": True, "author_id": 8, "author": person(id=8)},
+                    "bewerkt": {"edited_at": "gisteren"},
+                    "geaccepteerd": {"accepted_at": "gisteren"},
+                }
+                for name, overrides in variants.items():
+                    yield f"{where}, {name}", subject, a_post(subject, **overrides)
+
+
+def test_post_powers_agree_with_each_predicate() -> None:
+    checked = 0
+    for reader_name, reader in READERS.items():
+        for name, subject, post in posts_to_check():
+            open_reply = not post.is_opening and not post.is_deleted
+            moderate = not post.is_deleted and permissions.can_moderate_region(
+                reader, subject.region
+            )
+            expected = permissions.PostPowers(
+                reply=open_reply and permissions.can_reply(reader, subject),
+                edit=permissions.can_edit_post(reader, post),
+                delete=permissions.can_delete_post(reader, post),
+                history=bool(post.edited_at) and permissions.can_view_history(reader, post),
+                report=permissions.can_report(reader, post),
+                moderate=moderate,
+                suspend_author=moderate
+                and post.author is not None
+                and not permissions.is_author_of(reader, post)
+                and not permissions.is_moderator_by_region(post.author, subject.region),
+                accept=open_reply
+                and not post.accepted_at
+                and permissions.can_accept_answer(reader, subject),
+            )
+            powers = permissions.post_powers(reader, post, subject)
+            assert powers == expected, f"{reader_name}, {name}"
+            checked += 1
+    assert checked == len(READERS) * 2 * 2 * 2 * 9

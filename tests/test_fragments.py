@@ -204,3 +204,109 @@ def test_each_reader_gets_their_own_links_and_their_own_form_token(
     assert ">Verbergen<" in pages["host"]
     assert ">Verbergen<" not in pages["asker"]
     assert pages["other"].count(">Bewerken<") == 1
+
+
+# Whole lists are remembered too (a region's page of threads, a page of replies with the
+# reader's links): through the real pages, each change must show, and as a fresh page would.
+
+
+def _page_without_tokens(client: FlaskClient, path: str) -> Callable[[], str]:
+    def render() -> str:
+        page = client.get(path)
+        assert page.status_code == 200
+        # The session's form tokens carry a timestamp, and the reply form a new submission key
+        # each time: the rest of the page must be the same.
+        return re.sub(
+            r'name="(csrf_token|submission_key)"[^>]*value="[^"]+"', "", page.get_data(as_text=True)
+        )
+
+    return render
+
+
+def _committed(
+    app: Flask, model: Any, key: int, change: Callable[[Any], Any]
+) -> Callable[[], None]:
+    def commit() -> None:
+        with app.app_context():
+            change(db.session.get(model, key))
+            db.session.commit()
+
+    return commit
+
+
+LIST_THREAD_CHANGES = {name: THREAD_CHANGES[name] for name in ("title", "locked", "themes")}
+
+
+@pytest.mark.parametrize("name", [*LIST_THREAD_CHANGES, "author name"])
+def test_the_list_on_a_region_page_shows_every_change(
+    app: Flask, made: Any, client: FlaskClient, auth: Auth, name: str
+) -> None:
+    with app.app_context():
+        reader_email = make_user(region_code="5515").email
+    auth.login(reader_email)
+    _check_change(
+        _page_without_tokens(client, "/regio/5515"),
+        _committed(app, Thread, made["thread"], THREAD_CHANGES[name]),
+    )
+
+
+@pytest.mark.parametrize("name", [*POST_CHANGES, "hidden"])
+def test_a_page_of_replies_shows_every_change(
+    app: Flask, made: Any, client: FlaskClient, auth: Auth, name: str
+) -> None:
+    changes = {
+        **POST_CHANGES,
+        "hidden": lambda p: (
+            setattr(p, "hidden_at", p.created_at),
+            setattr(p, "hidden_reason", "Niet volgens de huisregels."),
+        ),
+    }
+    with app.app_context():
+        reader_email = make_user(region_code="5515").email
+    auth.login(reader_email)
+    _check_change(
+        _page_without_tokens(client, f"/onderwerp/{made['thread']}"),
+        _committed(app, Post, made["second"], changes[name]),
+    )
+
+
+def test_a_page_of_replies_shows_each_reader_their_own_view_of_a_hidden_reply(
+    app: Flask, made: Any, client: FlaskClient, auth: Auth
+) -> None:
+    with app.app_context():
+        post = db.session.get(Post, made["first"])
+        assert post is not None
+        assert post.author is not None
+        post.hidden_at, post.hidden_reason = post.created_at, "Niet volgens de huisregels."
+        author_email = post.author.email
+        db.session.commit()
+        other_email = make_user(region_code="5515").email
+    path = f"/onderwerp/{made['thread']}"
+    seen = {}
+    for email in (author_email, other_email, author_email):
+        auth.login(email)
+        seen.setdefault(email, []).append(client.get(path).get_data(as_text=True))
+        auth.logout()
+    assert "Bij ons ook." in seen[author_email][0]
+    assert "Bij ons ook." in seen[author_email][1], "the author still reads it after another did"
+    assert "Bij ons ook." not in seen[other_email][0]
+    assert "verborgen door een gastheer" in seen[other_email][0]
+
+
+def test_a_page_of_replies_shows_a_changed_reason_for_hiding_to_the_author(
+    app: Flask, made: Any, client: FlaskClient, auth: Auth
+) -> None:
+    """The author of a hidden reply reads why; a new reason shows, though their links under it
+    stay the same."""
+    with app.app_context():
+        post = db.session.get(Post, made["first"])
+        assert post is not None
+        assert post.author is not None
+        post.hidden_at, post.hidden_reason = post.created_at, "Niet volgens de huisregels."
+        author_email = post.author.email
+        db.session.commit()
+    auth.login(author_email)
+    _check_change(
+        _page_without_tokens(client, f"/onderwerp/{made['thread']}"),
+        _committed(app, Post, made["first"], lambda p: setattr(p, "hidden_reason", "Een naam.")),
+    )

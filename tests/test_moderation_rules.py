@@ -70,19 +70,19 @@ OWN = "own"  # the page, but only with what is theirs: not this region's reports
 # Every page starts with the signed-in person (the user with active suspensions, memberships and
 # host appointments: 1 query); pages with the header add the unread count (1). Lower is fine;
 # higher means a page started doing more per report or entry.
-QUEUE_QUERIES = 6
+QUEUE_QUERIES = 5
 """/regio/<code>/moderatie for its host: the region and its hosts (1), the open reports with
 post, author, thread, reporter and region (1), how many are open in all (1), the active
 suspensions (1)."""
-OVERVIEW_QUERIES = 8
+OVERVIEW_QUERIES = 7
 """/moderatie for a host: the regions and the national space with their hosts (4), the open
 reports of every region they host and how many are open (2)."""
-LOG_QUERIES = 5
+LOG_QUERIES = 4
 """A region's log page for its host: the region and its hosts (1), 50 entries with actor,
 subject, thread and region (1), the count for the pager (1)."""
 LOG_CSV_QUERIES = 3
 """The region's whole log as CSV for its host: no header, all entries in one query."""
-FULL_LOG_QUERIES = 4
+FULL_LOG_QUERIES = 3
 """/beheer/logboek for an admin: the entries of all regions (1) and the count for the pager (1)."""
 
 

@@ -92,7 +92,32 @@ class User(UserMixin, db.Model):
     suspensions: Mapped[list[Suspension]] = relationship(
         foreign_keys="Suspension.user_id", viewonly=True
     )
-    """Loaded with the current user, active ones only: see ``leerplatform.load_user``."""
+    """Every suspension, lifted and ended ones too; read only for someone who has an active one
+    (``may_be_suspended``)."""
+
+    # What ``accounts.services.load_reader`` reads with the current user, so that the
+    # permissions need no query: the ids of the regions they are a member or a host of, and
+    # whether any suspension is active. Loaded collections (after joining a region, say) take
+    # precedence.
+    # (Plain attributes, not annotated: the ORM maps every annotated one.)
+    _member_ids = None
+    _hosted_ids = None
+    may_be_suspended = True
+    unread_on_load = 0
+
+    def preload_reader(
+        self,
+        *,
+        member_ids: frozenset[int],
+        hosted_ids: frozenset[int],
+        suspended: bool,
+        unread: int,
+    ) -> None:
+        """What ``accounts.services.load_reader`` read with the person."""
+        self._member_ids = member_ids
+        self._hosted_ids = hosted_ids
+        self.may_be_suspended = suspended
+        self.unread_on_load = unread
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_token}"
@@ -111,10 +136,14 @@ class User(UserMixin, db.Model):
 
     @property
     def member_region_ids(self) -> frozenset[int]:
+        if self._member_ids is not None and "memberships" not in self.__dict__:
+            return self._member_ids
         return frozenset(m.region_id for m in self.memberships)
 
     @property
     def hosted_region_ids(self) -> frozenset[int]:
+        if self._hosted_ids is not None and "host_links" not in self.__dict__:
+            return self._hosted_ids
         return frozenset(link.region_id for link in self.host_links)
 
     def __repr__(self) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from threading import Lock
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import (
     Select,
     and_,
+    bindparam,
     case,
     delete,
     exists,
@@ -591,16 +593,22 @@ def links_of(item: ActionItem) -> Sequence[ActionItemLink]:
     ).all()
 
 
-def links_for_thread(thread: Thread) -> Sequence[ActionItemLink]:
-    """The action items a thread feeds, resolved ones first (they carry the banner)."""
+@cache
+def _links_for_thread() -> Select[tuple[ActionItemLink]]:
+    # Built once: every thread page asks it.
     resolved_first = case((ActionItem.status == ActionStatus.OPGELOST.value, 0), else_=1)
-    return db.session.scalars(
+    return (
         select(ActionItemLink)
         .join(ActionItemLink.action_item)
-        .where(ActionItemLink.thread_id == thread.id)
+        .where(ActionItemLink.thread_id == bindparam("thread_id"))
         .order_by(resolved_first, ActionItem.last_activity_at.desc())
         .options(joinedload(ActionItemLink.action_item).joinedload(ActionItem.region))
-    ).all()
+    )
+
+
+def links_for_thread(thread: Thread) -> Sequence[ActionItemLink]:
+    """The action items a thread feeds, resolved ones first (they carry the banner)."""
+    return db.session.scalars(_links_for_thread(), {"thread_id": thread.id}).all()
 
 
 def open_proposals_for_thread(thread: Thread) -> Sequence[ActionProposal]:

@@ -1301,6 +1301,13 @@ class _ActionsBuilder:
                     break
                 if plan.status.is_active and self.age(plan) > 30:
                     plan.status = status
+        # Amsterdam, where the demo accounts live, always shows a resolved item (and its banner
+        # on the thread), whatever the dates of the day gave: its oldest one ends resolved.
+        amsterdam = [p for p in oldest if p.region.code == AMSTERDAM]
+        if amsterdam and not any(p.status is S.OPGELOST for p in amsterdam):
+            ended = next((p for p in amsterdam if p.status.is_active), None)
+            if ended is not None:
+                ended.status = S.OPGELOST
         youngest = list(reversed(oldest))
         for plan in youngest:
             if sum(p.status is S.OPEN for p in self.plans) >= 2:

@@ -12,6 +12,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from flask import current_app
@@ -19,6 +20,8 @@ from flask_sqlalchemy.pagination import Pagination
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import (
     ColumnElement,
+    Select,
+    bindparam,
     case,
     exists,
     func,
@@ -31,6 +34,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import joinedload, selectinload
 
+from leerplatform import reads
 from leerplatform.accounts.models import User
 from leerplatform.clock import utcnow
 from leerplatform.extensions import db
@@ -67,14 +71,21 @@ def _target(
     raise ValueError("follow what?")
 
 
+@cache
+def _follow_level(column: str) -> Select[Any]:
+    # Built once per kind of target: the thread, item and region pages ask it every time.
+    return select(Follow.level).where(
+        Follow.user_id == bindparam("user_id"),
+        getattr(Follow, column) == bindparam("target_id"),
+    )
+
+
 def follow_level(user: Any, **target: Any) -> FollowLevel | None:
     """How this person follows the thread, item or region; None when they do not."""
     if not getattr(user, "is_authenticated", False):
         return None
     column, target_id = _target(**target)
-    level = db.session.scalar(
-        select(Follow.level).where(Follow.user_id == user.id, column == target_id)
-    )
+    level = reads.scalar(_follow_level(column.key), {"user_id": user.id, "target_id": target_id})
     return FollowLevel(level) if level else None
 
 
@@ -286,7 +297,7 @@ def on_new_action_item(*, item: ActionItem, actor: User) -> None:
 def unread_count(user: User) -> int:
     """One query, for the header of every page."""
     return int(
-        db.session.scalar(
+        reads.scalar(
             select(func.count())
             .select_from(Notification)
             .where(Notification.user_id == user.id, Notification.read_at.is_(None))

@@ -150,7 +150,36 @@ class ThreadTheme(db.Model):
     theme: Mapped[str] = mapped_column(String(20), primary_key=True)
 
 
-class Post(db.Model):
+class PostState:
+    """What a post's columns say about it, for a Post and for a post read as a row
+    (``forum.services.PostSummary``) alike."""
+
+    __slots__ = ()
+    deleted_at: datetime | None
+    hidden_at: datetime | None
+    edited_by_id: int | None
+    author_id: int | None
+    body_html: str
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def is_hidden(self) -> bool:
+        """Hidden by a host: its author and the hosts still read it, others a placeholder."""
+        return self.hidden_at is not None
+
+    @property
+    def edited_by_host(self) -> bool:
+        return self.edited_by_id is not None and self.edited_by_id != self.author_id
+
+    @property
+    def body(self) -> Markup:
+        return stored_html(self.body_html)
+
+
+class Post(PostState, db.Model):
     """The opening post of a thread or a reply to it.
 
     Replies form a tree. ``root_id`` is the top-level reply a reply belongs under (its own id for
@@ -190,23 +219,6 @@ class Post(db.Model):
     thread: Mapped[Thread] = relationship(back_populates="posts")
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
     parent: Mapped[Post | None] = relationship(remote_side=[id])
-
-    @property
-    def is_deleted(self) -> bool:
-        return self.deleted_at is not None
-
-    @property
-    def is_hidden(self) -> bool:
-        """Hidden by a host: its author and the hosts still read it, others a placeholder."""
-        return self.hidden_at is not None
-
-    @property
-    def edited_by_host(self) -> bool:
-        return self.edited_by_id is not None and self.edited_by_id != self.author_id
-
-    @property
-    def body(self) -> Markup:
-        return stored_html(self.body_html)
 
     def __repr__(self) -> str:
         return f"<Post {self.id} in thread {self.thread_id}>"

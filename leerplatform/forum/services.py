@@ -9,25 +9,29 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from datetime import datetime
+from functools import cache
+from typing import Any
 
-from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import (
     ColumnElement,
+    Row,
     Select,
     and_,
+    bindparam,
     case,
     delete,
     exists,
-    false,
     func,
     literal,
     or_,
     select,
     update,
 )
-from sqlalchemy.orm import defer, joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
+from leerplatform import reads
+from leerplatform.accounts.models import ParticipantKind, User
 from leerplatform.clock import utcnow
 from leerplatform.columns import UTCDateTime
 from leerplatform.extensions import db
@@ -35,6 +39,7 @@ from leerplatform.following import services as following
 from leerplatform.forum.models import (
     Post,
     PostRevision,
+    PostState,
     Recommendation,
     Theme,
     Thread,
@@ -44,9 +49,6 @@ from leerplatform.forum.models import (
 from leerplatform.places.models import Place
 from leerplatform.regions.models import Region, RegionHost
 from leerplatform.text import render_markdown
-
-if TYPE_CHECKING:
-    from leerplatform.accounts.models import User
 
 THREADS_PER_PAGE = 25
 REPLIES_PER_PAGE = 40
@@ -326,77 +328,214 @@ class ThreadFilter:
         return {key: value for key, value in values.items() if value}
 
 
-def _listing_query(region: Region, thread_filter: ThreadFilter) -> Select[tuple[Thread]]:
-    query = select(Thread).where(Thread.region_id == region.id)
-    if thread_filter.kind is not None:
-        query = query.where(Thread.kind == thread_filter.kind.value)
-    if thread_filter.theme is not None:
-        query = query.where(
+@dataclass(frozen=True, slots=True)
+class AuthorSummary:
+    """What a list shows of a person: read as a row with the thread, not loaded as a User."""
+
+    id: int
+    display_name: str
+    participant_kind: str
+
+    @property
+    def kind(self) -> ParticipantKind:
+        return ParticipantKind(self.participant_kind)
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadSummary:
+    """A thread as a list shows it (``thread_row``), read as plain rows: a page of them costs a
+    tenth of the CPU that loading Thread objects with their authors and themes does. Only for
+    showing; a change goes through the Thread itself."""
+
+    id: int
+    region_id: int
+    title: str
+    kind: str
+    is_pinned: bool
+    is_locked: bool
+    is_demo: bool
+    has_accepted_answer: bool
+    reply_count: int
+    recommendation_count: int
+    created_at: datetime
+    last_activity_at: datetime
+    author: AuthorSummary | None
+    themes: tuple[Theme, ...]
+
+    @property
+    def kind_enum(self) -> ThreadKind:
+        return ThreadKind(self.kind)
+
+
+@dataclass(frozen=True)
+class ListingPage:
+    """One page of a list: the rows, which page, how many pages and rows in all."""
+
+    items: list[ThreadSummary]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def _themes_of_thread() -> Any:
+    return (
+        select(func.aggregate_strings(ThreadTheme.theme, ","))
+        .where(ThreadTheme.thread_id == Thread.id)
+        .correlate(Thread)
+        .scalar_subquery()
+    )
+
+
+def _summary(row: Row[Any]) -> ThreadSummary:
+    return ThreadSummary(
+        *row[:12],
+        author=AuthorSummary(row[12], row[13], row[14]) if row[12] is not None else None,
+        themes=tuple(sorted(Theme(value) for value in row[15].split(","))) if row[15] else (),
+    )
+
+
+def _listing_conditions(*, kind: bool, theme: bool) -> list[ColumnElement[bool]]:
+    conditions = [Thread.region_id == bindparam("region_id")]
+    if kind:
+        conditions.append(Thread.kind == bindparam("kind"))
+    if theme:
+        conditions.append(
             exists().where(
-                ThreadTheme.thread_id == Thread.id, ThreadTheme.theme == thread_filter.theme.value
+                ThreadTheme.thread_id == Thread.id, ThreadTheme.theme == bindparam("theme")
             )
         )
-    newest = Thread.created_at if thread_filter.sort == "nieuw" else Thread.last_activity_at
-    # The themes joined too (SQLAlchemy pages the threads in a subquery first): one query
-    # instead of a second one for the themes of the 25, a millisecond less on every region page.
-    return query.order_by(Thread.is_pinned.desc(), newest.desc(), Thread.id.desc()).options(
-        joinedload(Thread.author), joinedload(Thread.theme_links)
+    return conditions
+
+
+@cache
+def _listing_statements(
+    *, kind: bool, theme: bool, newest_first: bool
+) -> tuple[Select[Any], Select[Any]]:
+    """The page and the count of a region's threads, per kind of filter: built once (putting
+    them together took longer than running them), the values bound on every call. The page
+    carries each thread's author and, in a subquery, its themes: one statement for any page."""
+    conditions = _listing_conditions(kind=kind, theme=theme)
+    newest = Thread.created_at if newest_first else Thread.last_activity_at
+    page = (
+        select(
+            Thread.id,
+            Thread.region_id,
+            Thread.title,
+            Thread.kind,
+            Thread.is_pinned,
+            Thread.is_locked,
+            Thread.is_demo,
+            Thread.has_accepted_answer,
+            Thread.reply_count,
+            Thread.recommendation_count,
+            Thread.created_at,
+            Thread.last_activity_at,
+            User.id,
+            User.display_name,
+            User.participant_kind,
+            _themes_of_thread(),
+        )
+        .outerjoin(User, User.id == Thread.author_id)
+        .where(*conditions)
+        .order_by(Thread.is_pinned.desc(), newest.desc(), Thread.id.desc())
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
     )
+    count = select(func.count()).select_from(Thread).where(*conditions)
+    return page, count
 
 
 def thread_listing(
     *, region: Region, thread_filter: ThreadFilter, page: int, per_page: int = THREADS_PER_PAGE
-) -> Pagination:
+) -> ListingPage:
     """One page of a region's threads, pinned first, with their authors and themes: two
     queries (the page and the count)."""
-    return db.paginate(
-        _listing_query(region, thread_filter),
-        page=max(page, 1),
-        per_page=per_page,
-        error_out=False,
-        count=True,
+    page = max(page, 1)
+    page_query, count_query = _listing_statements(
+        kind=thread_filter.kind is not None,
+        theme=thread_filter.theme is not None,
+        newest_first=thread_filter.sort == "nieuw",
+    )
+    values: dict[str, Any] = {"region_id": region.id}
+    if thread_filter.kind is not None:
+        values["kind"] = thread_filter.kind.value
+    if thread_filter.theme is not None:
+        values["theme"] = thread_filter.theme.value
+    rows = reads.rows(page_query, {**values, "limit": per_page, "offset": (page - 1) * per_page})
+    total = reads.scalar(count_query, values) or 0
+    return ListingPage(
+        items=[_summary(row) for row in rows], page=page, per_page=per_page, total=total
     )
 
 
-def most_recommended(
-    *, region: Region, readable_ids: Iterable[int] = (), limit: int = 5
-) -> Sequence[Thread]:
-    """The good practices that most people said work for them too: a region's own, or, for the
-    national space, those of every space the reader may read (``readable_ids``)."""
+@dataclass(frozen=True, slots=True)
+class Recommended:
+    """A good practice in the list of the most recommended: what that list shows."""
+
+    id: int
+    title: str
+    recommendation_count: int
+    region_name: str
+    region_is_national: bool
+
+
+@cache
+def _most_recommended(*, national: bool) -> Select[Any]:
     spaces = (
-        Thread.region_id.in_(list(readable_ids))
-        if region.is_national
-        else (Thread.region_id == region.id)
+        Thread.region_id.in_(bindparam("region_ids", expanding=True))
+        if national
+        else (Thread.region_id == bindparam("region_id"))
     )
-    return db.session.scalars(
-        select(Thread)
+    return (
+        select(
+            Thread.id, Thread.title, Thread.recommendation_count, Region.name, Region.is_national
+        )
+        .join(Region, Region.id == Thread.region_id)
         .where(
             spaces,
             Thread.kind == ThreadKind.GOED_VOORBEELD.value,
             Thread.recommendation_count > 0,
         )
         .order_by(Thread.recommendation_count.desc(), Thread.last_activity_at.desc())
-        .limit(limit)
-        .options(joinedload(Thread.region))
-    ).all()
+        .limit(bindparam("limit"))
+    )
+
+
+def most_recommended(
+    *, region: Region, readable_ids: Iterable[int] = (), limit: int = 5
+) -> list[Recommended]:
+    """The good practices that most people said work for them too: a region's own, or, for the
+    national space, those of every space the reader may read (``readable_ids``)."""
+    values: dict[str, Any] = (
+        {"region_ids": list(readable_ids)} if region.is_national else {"region_id": region.id}
+    )
+    statement = _most_recommended(national=region.is_national)
+    return [Recommended(*row) for row in reads.rows(statement, {**values, "limit": limit})]
+
+
+@cache
+def _thread_by_id() -> Select[tuple[Thread]]:
+    # One query, built once: the region's few hosts and the thread's few themes joined, not
+    # loaded after.
+    return (
+        select(Thread)
+        .where(Thread.id == bindparam("thread_id"))
+        .options(
+            joinedload(Thread.region).joinedload(Region.host_links).joinedload(RegionHost.user),
+            joinedload(Thread.author),
+            joinedload(Thread.place).joinedload(Place.region),
+            joinedload(Thread.theme_links),
+        )
+    )
 
 
 def thread_by_id(thread_id: int) -> Thread | None:
-    # One query: the region's few hosts and the thread's few themes joined, not loaded after.
-    return (
-        db.session.execute(
-            select(Thread)
-            .where(Thread.id == thread_id)
-            .options(
-                joinedload(Thread.region).joinedload(Region.host_links).joinedload(RegionHost.user),
-                joinedload(Thread.author),
-                joinedload(Thread.place).joinedload(Place.region),
-                joinedload(Thread.theme_links),
-            )
-        )
-        .unique()
-        .scalar_one_or_none()
-    )
+    found = db.session.execute(_thread_by_id(), {"thread_id": thread_id})
+    return found.unique().scalar_one_or_none()
 
 
 def post_by_id(post_id: int) -> Post | None:
@@ -435,9 +574,9 @@ class ReplyPage:
 
     number: int
     pages: int
-    posts: list[Post] = field(default_factory=list)
-    parents: dict[int, Post] = field(default_factory=dict)
-    opening: Post | None = None
+    posts: list[PostSummary] = field(default_factory=list)
+    parents: dict[int, PostSummary] = field(default_factory=dict)
+    opening: PostSummary | None = None
 
     @property
     def has_prev(self) -> bool:
@@ -448,14 +587,91 @@ class ReplyPage:
         return self.number < self.pages
 
 
-def _page_bounds(thread: Thread, per_page: int) -> list[tuple[int, int]]:
-    """(first root id, last root id) per page; branches are never split over pages."""
-    counts = db.session.execute(
+@dataclass(frozen=True, slots=True)
+class PostAuthor:
+    """What a thread page shows and asks of a post's author (the name and kind; whether they
+    are an admin, so nobody is offered to suspend them)."""
+
+    id: int
+    display_name: str
+    participant_kind: str
+    is_admin: bool
+
+    @property
+    def kind(self) -> ParticipantKind:
+        return ParticipantKind(self.participant_kind)
+
+
+@dataclass(frozen=True, slots=True)
+class PostSummary(PostState):
+    """A post as its thread page shows it, read as a row: the page's 40 replies cost a fraction
+    of loading Post objects with their authors. Only for showing; changes go through Post."""
+
+    id: int
+    thread_id: int
+    parent_id: int | None
+    root_id: int | None
+    author_id: int | None
+    is_opening: bool
+    depth: int
+    body_html: str
+    created_at: datetime
+    edited_at: datetime | None
+    deleted_at: datetime | None
+    accepted_at: datetime | None
+    edited_by_id: int | None
+    hidden_at: datetime | None
+    hidden_reason: str | None
+    author: PostAuthor | None
+    thread: Thread
+
+
+@cache
+def _reply_statements() -> tuple[Select[Any], Select[Any]]:
+    """The sizes of a thread's branches, and the opening post with the replies of the
+    branches from one root to another: built once, the values bound on every page."""
+    bounds = (
         select(Post.root_id, func.count())
-        .where(Post.thread_id == thread.id, Post.is_opening.is_(False))
+        .where(Post.thread_id == bindparam("thread_id"), Post.is_opening.is_(False))
         .group_by(Post.root_id)
         .order_by(Post.root_id)
-    ).all()
+    )
+    on_page = and_(
+        Post.is_opening.is_(False),
+        Post.root_id >= bindparam("first"),
+        Post.root_id <= bindparam("last"),
+    )
+    posts = (
+        select(
+            Post.id,
+            Post.thread_id,
+            Post.parent_id,
+            Post.root_id,
+            Post.author_id,
+            Post.is_opening,
+            Post.depth,
+            Post.body_html,
+            Post.created_at,
+            Post.edited_at,
+            Post.deleted_at,
+            Post.accepted_at,
+            Post.edited_by_id,
+            Post.hidden_at,
+            Post.hidden_reason,
+            User.display_name,
+            User.participant_kind,
+            User.is_admin,
+        )
+        .outerjoin(User, User.id == Post.author_id)
+        .where(Post.thread_id == bindparam("thread_id"), or_(Post.is_opening.is_(True), on_page))
+        .order_by(Post.is_opening.desc(), Post.root_id, Post.path)
+    )
+    return bounds, posts
+
+
+def _page_bounds(thread: Thread, per_page: int) -> list[tuple[int, int]]:
+    """(first root id, last root id) per page; branches are never split over pages."""
+    counts = reads.rows(_reply_statements()[0], {"thread_id": thread.id})
     bounds: list[tuple[int, int]] = []
     first: int | None = None
     size = 0
@@ -473,20 +689,23 @@ def _page_bounds(thread: Thread, per_page: int) -> list[tuple[int, int]]:
 
 def reply_page(thread: Thread, number: int, per_page: int = REPLIES_PER_PAGE) -> ReplyPage:
     """The opening post and the replies on page ``number`` (from 1): two queries, whatever the
-    thread's size. The posts come without their Markdown source: the page shows the HTML."""
+    thread's size. The posts come as rows with their authors, without their Markdown source:
+    the page shows the HTML."""
     bounds = _page_bounds(thread, per_page)
     pages = max(len(bounds), 1)
     number = min(max(number, 1), pages)
-    on_page: ColumnElement[bool] = false()
-    if bounds:
-        first, last = bounds[number - 1]
-        on_page = and_(Post.is_opening.is_(False), Post.root_id >= first, Post.root_id <= last)
-    found = db.session.scalars(
-        select(Post)
-        .where(Post.thread_id == thread.id, or_(Post.is_opening.is_(True), on_page))
-        .order_by(Post.is_opening.desc(), Post.root_id, Post.path)
-        .options(joinedload(Post.author), defer(Post.body_source))
-    ).all()
+    # Without replies, a page from 0 to -1 holds none: only the opening post matches.
+    first, last = bounds[number - 1] if bounds else (0, -1)
+    found = [
+        PostSummary(
+            *row[:15],
+            author=PostAuthor(row[4], row[15], row[16], row[17]) if row[4] is not None else None,
+            thread=thread,
+        )
+        for row in reads.rows(
+            _reply_statements()[1], {"thread_id": thread.id, "first": first, "last": last}
+        )
+    ]
     opening = found[0] if found and found[0].is_opening else None
     posts = [post for post in found if not post.is_opening]
     return ReplyPage(

@@ -10,11 +10,13 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Select, bindparam, func, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
+from leerplatform import reads
 from leerplatform.actions import services as actions
 from leerplatform.actions.models import ActionItem, ActionItemUpdate, ActionStatus
 from leerplatform.clock import LOCAL, utcnow
@@ -442,26 +444,64 @@ def decisions_of(meeting: Meeting) -> Sequence[ActionItemUpdate]:
     ).all()
 
 
-def region_space_meetings(region: Region, now: datetime) -> tuple[Meeting | None, list[Meeting]]:
-    """For the region's page, in one query: the next meeting and the latest past ones."""
+@dataclass(frozen=True, slots=True)
+class MeetingSummary:
+    """A meeting as the region's page lists it (``meeting_row``, the earlier ones' links)."""
+
+    id: int
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    location: str
+    video_url: str
+    is_demo: bool
+    minutes_published_at: datetime | None
+
+    @property
+    def has_minutes(self) -> bool:
+        return self.minutes_published_at is not None
+
+
+@cache
+def _region_space_meetings() -> Select[Any]:
+    # Built once: every region page asks it.
     upcoming = (
         select(Meeting.id)
-        .where(Meeting.region_id == region.id, Meeting.ends_at > now)
+        .where(Meeting.region_id == bindparam("region_id"), Meeting.ends_at > bindparam("now"))
         .order_by(Meeting.starts_at, Meeting.id)
         .limit(1)
         .scalar_subquery()
     )
     past = (
         select(Meeting.id)
-        .where(Meeting.region_id == region.id, Meeting.ends_at <= now)
+        .where(Meeting.region_id == bindparam("region_id"), Meeting.ends_at <= bindparam("now"))
         .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
         .limit(PAST_MEETINGS_ON_REGION_PAGE)
     )
-    found = db.session.scalars(
-        select(Meeting)
+    return (
+        select(
+            Meeting.id,
+            Meeting.title,
+            Meeting.starts_at,
+            Meeting.ends_at,
+            Meeting.location,
+            Meeting.video_url,
+            Meeting.is_demo,
+            Meeting.minutes_published_at,
+        )
         .where(or_(Meeting.id == upcoming, Meeting.id.in_(past)))
         .order_by(Meeting.starts_at.desc())
-    ).all()
+    )
+
+
+def region_space_meetings(
+    region: Region, now: datetime
+) -> tuple[MeetingSummary | None, list[MeetingSummary]]:
+    """For the region's page, in one query: the next meeting and the latest past ones."""
+    found = [
+        MeetingSummary(*row)
+        for row in reads.rows(_region_space_meetings(), {"region_id": region.id, "now": now})
+    ]
     coming = next((m for m in found if m.ends_at > now), None)
     return coming, [m for m in found if m.ends_at <= now]
 

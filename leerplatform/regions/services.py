@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, Select, bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from leerplatform import reads
 from leerplatform.extensions import db
 from leerplatform.permissions import can_read_region
 from leerplatform.regions.models import (
@@ -143,22 +145,38 @@ def readable_region_ids(user: Any) -> list[int]:
     ]
 
 
-def region_by_code(code: str) -> Region | None:
-    query = (
+@cache
+def _region_by_code() -> Select[tuple[Region]]:
+    # Built once, on first use (every region page asks it; putting it together took longer
+    # than running it).
+    return (
         select(Region)
-        .where(Region.code == code)
+        .where(Region.code == bindparam("code"))
         .options(joinedload(Region.host_links).joinedload(RegionHost.user))
     )
-    return db.session.execute(query).unique().scalar_one_or_none()
+
+
+def region_by_code(code: str) -> Region | None:
+    """A region with its hosts (the page shows them; the permissions read them)."""
+    return db.session.execute(_region_by_code(), {"code": code}).unique().scalar_one_or_none()
 
 
 def national_region() -> Region | None:
     return region_by_code(NATIONAL_CODE)
 
 
-def municipalities_of(region: Region) -> list[Municipality]:
-    query = select(Municipality).where(Municipality.region_id == region.id)
-    return list(db.session.scalars(query.order_by(Municipality.name)))
+def municipalities_of(region: Region) -> Sequence[Row[tuple[int, str]]]:
+    """The names (and ids) of a region's municipalities, for its page."""
+    return reads.rows(_municipalities_of(), {"region_id": region.id})
+
+
+@cache
+def _municipalities_of() -> Select[tuple[int, str]]:
+    return (
+        select(Municipality.id, Municipality.name)
+        .where(Municipality.region_id == bindparam("region_id"))
+        .order_by(Municipality.name)
+    )
 
 
 def all_municipalities() -> list[Municipality]:
