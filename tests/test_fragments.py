@@ -256,6 +256,11 @@ def test_a_page_of_replies_shows_every_change(
 ) -> None:
     changes = {
         **POST_CHANGES,
+        # Committed here, so by someone who exists (PostgreSQL checks the reference).
+        "edited by a host": lambda p: (
+            setattr(p, "edited_at", p.created_at + timedelta(hours=1)),
+            setattr(p, "edited_by_id", p.parent.author_id),
+        ),
         "hidden": lambda p: (
             setattr(p, "hidden_at", p.created_at),
             setattr(p, "hidden_reason", "Niet volgens de huisregels."),
