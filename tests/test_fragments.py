@@ -275,16 +275,22 @@ def test_a_page_of_replies_shows_every_change(
     )
 
 
-def test_a_page_of_replies_shows_each_reader_their_own_view_of_a_hidden_reply(
-    app: Flask, made: Any, client: FlaskClient, auth: Auth
-) -> None:
+def _hide_first_reply(app: Flask, made: Any) -> str:
+    """A host hides the first reply; the e-mail address of its author."""
     with app.app_context():
         post = db.session.get(Post, made["first"])
         assert post is not None
         assert post.author is not None
         post.hidden_at, post.hidden_reason = post.created_at, "Niet volgens de huisregels."
-        author_email = post.author.email
         db.session.commit()
+        return post.author.email
+
+
+def test_a_page_of_replies_shows_each_reader_their_own_view_of_a_hidden_reply(
+    app: Flask, made: Any, client: FlaskClient, auth: Auth
+) -> None:
+    author_email = _hide_first_reply(app, made)
+    with app.app_context():
         other_email = make_user(region_code="5515").email
     path = f"/onderwerp/{made['thread']}"
     seen = {}
@@ -303,13 +309,7 @@ def test_a_page_of_replies_shows_a_changed_reason_for_hiding_to_the_author(
 ) -> None:
     """The author of a hidden reply reads why; a new reason shows, though their links under it
     stay the same."""
-    with app.app_context():
-        post = db.session.get(Post, made["first"])
-        assert post is not None
-        assert post.author is not None
-        post.hidden_at, post.hidden_reason = post.created_at, "Niet volgens de huisregels."
-        author_email = post.author.email
-        db.session.commit()
+    author_email = _hide_first_reply(app, made)
     auth.login(author_email)
     _check_change(
         _page_without_tokens(client, f"/onderwerp/{made['thread']}"),

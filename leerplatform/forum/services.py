@@ -330,11 +330,13 @@ class ThreadFilter:
 
 @dataclass(frozen=True, slots=True)
 class AuthorSummary:
-    """What a list shows of a person: read as a row with the thread, not loaded as a User."""
+    """What a list shows of a person, read as a row with the thread or post, not loaded as a
+    User; on a thread page also whether they are an admin (nobody is offered to suspend them)."""
 
     id: int
     display_name: str
     participant_kind: str
+    is_admin: bool = False
 
     @property
     def kind(self) -> ParticipantKind:
@@ -588,21 +590,6 @@ class ReplyPage:
 
 
 @dataclass(frozen=True, slots=True)
-class PostAuthor:
-    """What a thread page shows and asks of a post's author (the name and kind; whether they
-    are an admin, so nobody is offered to suspend them)."""
-
-    id: int
-    display_name: str
-    participant_kind: str
-    is_admin: bool
-
-    @property
-    def kind(self) -> ParticipantKind:
-        return ParticipantKind(self.participant_kind)
-
-
-@dataclass(frozen=True, slots=True)
 class PostSummary(PostState):
     """A post as its thread page shows it, read as a row: the page's 40 replies cost a fraction
     of loading Post objects with their authors. Only for showing; changes go through Post."""
@@ -622,7 +609,7 @@ class PostSummary(PostState):
     edited_by_id: int | None
     hidden_at: datetime | None
     hidden_reason: str | None
-    author: PostAuthor | None
+    author: AuthorSummary | None
     thread: Thread
 
 
@@ -699,7 +686,7 @@ def reply_page(thread: Thread, number: int, per_page: int = REPLIES_PER_PAGE) ->
     found = [
         PostSummary(
             *row[:15],
-            author=PostAuthor(row[4], row[15], row[16], row[17]) if row[4] is not None else None,
+            author=AuthorSummary(row[4], row[15], row[16], row[17]) if row[4] is not None else None,
             thread=thread,
         )
         for row in reads.rows(
