@@ -16,7 +16,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from leerplatform import config as settings
-from leerplatform import fragments, i18n
+from leerplatform import fragments, i18n, templating
 from leerplatform.accounts.cli import users_cli
 from leerplatform.accounts.models import ParticipantKind, User
 from leerplatform.accounts.services import load_reader
@@ -60,6 +60,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         template_folder="../templates",
         static_folder="../static",
     )
+    app.jinja_environment = templating.Environment
     app.config.update(settings.from_environment(os.environ, app.instance_path))
     app.config.update(config or {})
     settings.check(app.config)
@@ -165,6 +166,7 @@ def register_template_helpers(app: Flask) -> None:
     i18n.install(app)
     app.jinja_env.globals.update(
         remembered=fragments.remembered,
+        form_token_slot=fragments.FORM_TOKEN_SLOT,
         thread_row_key=fragments.thread_row_key,
         thread_list_key=fragments.thread_list_key,
         reply_list_key=fragments.reply_list_key,

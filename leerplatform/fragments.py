@@ -58,9 +58,23 @@ def _scope_names(locale: Any, zone: Any) -> tuple[str, str]:
     return str(locale), str(zone)
 
 
-@cached(_fragments, key=_fragment_key, lock=_lock)
+FORM_TOKEN_SLOT = Markup("<lp-form-token>")
+"""Where a remembered fragment has a form, its token goes here (``{{ form_token_slot }}``); each
+page gets its own token in its place. It cannot come from what people write: their ``<`` is
+always escaped or removed."""
+
+
 def remembered(name: str, *key: Hashable, caller: Callable[[], str]) -> Markup:
-    """The fragment ``name`` for ``key``: rendered by ``caller`` the first time, then remembered."""
+    """The fragment ``name`` for ``key``: rendered by ``caller`` the first time, then remembered,
+    with this page's form token filled in."""
+    fragment = _remembered(name, *key, caller=caller)
+    if FORM_TOKEN_SLOT in fragment:
+        return fragment.replace(FORM_TOKEN_SLOT, generate_csrf())
+    return fragment
+
+
+@cached(_fragments, key=_fragment_key, lock=_lock)
+def _remembered(name: str, *key: Hashable, caller: Callable[[], str]) -> Markup:
     return Markup(caller())  # noqa: S704 - rendered by our template, escaped there
 
 

@@ -1158,6 +1158,7 @@ class _ActionsBuilder:
         self.plan_merges()
         self.plan_statuses()
         self.plan_targets()
+        self.keep_amsterdam_in_progress()
         self.load_repliers()
         for plan in sorted(self.plans, key=lambda p: p.created):
             self.make(plan)
@@ -1372,6 +1373,23 @@ class _ActionsBuilder:
             if late is not None:
                 late.status = S.OPEN
                 late.target = late.created.date() + timedelta(days=rng.randint(21, 35))
+
+    def keep_amsterdam_in_progress(self) -> None:
+        """Amsterdam, where the demo accounts live, always shows an item being worked on too,
+        whatever the dates of the day gave: the oldest of its open items not yet overdue (the
+        overdue one that nobody took up stays as it is)."""
+        amsterdam = [
+            p
+            for p in sorted(self.plans, key=lambda p: p.created)
+            if p.region.code == AMSTERDAM and p.merge_into is None and not p.escalate
+        ]
+        if any(p.status is S.IN_BEHANDELING for p in amsterdam):
+            return
+        waiting = [p for p in amsterdam if p.status is S.OPEN]
+        if len(waiting) < 2:
+            return
+        on_time = [p for p in waiting if p.target is None or p.target >= self.today]
+        (on_time or waiting)[0].status = S.IN_BEHANDELING
 
     def load_repliers(self) -> None:
         ids = [plan.thread.id for plan in self.plans]

@@ -13,7 +13,7 @@ from sqlalchemy import exists, func, select
 
 from leerplatform.accounts.models import User
 from leerplatform.actions.models import ActionItem, ActionStatus
-from leerplatform.clock import LOCAL, local_today
+from leerplatform.clock import LOCAL, local_today, utcnow
 from leerplatform.demo.services import DEMO_DOMAIN, demo_email
 from leerplatform.extensions import db
 from leerplatform.forum.models import Theme, Thread, ThreadKind
@@ -167,7 +167,11 @@ def load_meetings_demo() -> int:
     held_start, _end = _evening(-days_ago)
     before = held_start - timedelta(days=7)
     held_threads = _demo_threads(region.id, ThreadKind.KNELPUNT, 2, created_before=before)
-    held_items = _demo_items(region.id, 1, quiet_since=held_start - timedelta(days=1))
+    # An item quiet since before the meeting; when the day's demo has none (every active item
+    # moved in the last days), the first active one, its decision written down after its news.
+    held_items = _demo_items(
+        region.id, 1, quiet_since=held_start - timedelta(days=1)
+    ) or _demo_items(region.id, 1)
     bottlenecks = _demo_threads(
         region.id, ThreadKind.KNELPUNT, 2, exclude=[t.id for t in held_threads]
     )
@@ -250,7 +254,8 @@ def _held_meeting(
                 "Besloten aan de regiotafel: het zorgkantoor bespreekt dit met de betrokken "
                 "partijen en vertelt bij de volgende regiotafel wat eruit kwam."
             ),
-            at=decided + timedelta(minutes=5),
+            # The newest entry of the item's timeline, and never in the future.
+            at=min(max(decided, item.last_activity_at) + timedelta(minutes=5), utcnow()),
         )
 
 

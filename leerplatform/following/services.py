@@ -80,6 +80,16 @@ def _follow_level(column: str) -> Select[Any]:
     )
 
 
+def follow_level_column(column: Any, target: Any) -> Any:
+    """How the reader (bound as ``reader_id``) follows ``target``, a column of the statement
+    this becomes a column of: a page that reads the region reads this with it."""
+    return select(Follow.level).where(Follow.user_id == bindparam("reader_id"), column == target)
+
+
+def as_follow_level(value: str | None) -> FollowLevel | None:
+    return FollowLevel(value) if value else None
+
+
 def follow_level(user: Any, **target: Any) -> FollowLevel | None:
     """How this person follows the thread, item or region; None when they do not."""
     if not getattr(user, "is_authenticated", False):

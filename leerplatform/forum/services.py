@@ -28,7 +28,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from leerplatform import reads
 from leerplatform.accounts.models import ParticipantKind, User
@@ -400,14 +400,14 @@ def _summary(row: Row[Any]) -> ThreadSummary:
     )
 
 
-def _listing_conditions(*, kind: bool, theme: bool) -> list[ColumnElement[bool]]:
-    conditions = [Thread.region_id == bindparam("region_id")]
+def _listing_conditions(threads: Any, *, kind: bool, theme: bool) -> list[ColumnElement[bool]]:
+    conditions = [threads.region_id == bindparam("region_id")]
     if kind:
-        conditions.append(Thread.kind == bindparam("kind"))
+        conditions.append(threads.kind == bindparam("kind"))
     if theme:
         conditions.append(
             exists().where(
-                ThreadTheme.thread_id == Thread.id, ThreadTheme.theme == bindparam("theme")
+                ThreadTheme.thread_id == threads.id, ThreadTheme.theme == bindparam("theme")
             )
         )
     return conditions
@@ -419,8 +419,19 @@ def _listing_statements(
 ) -> tuple[Select[Any], Select[Any]]:
     """The page and the count of a region's threads, per kind of filter: built once (putting
     them together took longer than running them), the values bound on every call. The page
-    carries each thread's author and, in a subquery, its themes: one statement for any page."""
-    conditions = _listing_conditions(kind=kind, theme=theme)
+    carries each thread's author, in a subquery its themes, and the count of all the threads
+    it is a page of: a subquery of its own (over another name for the table, so it does not
+    follow the row), which the database works out once for the whole page. One statement for
+    any page; the count alone only for a page past the end."""
+    conditions = _listing_conditions(Thread, kind=kind, theme=theme)
+    counted = aliased(Thread)
+    total = (
+        select(func.count())
+        .select_from(counted)
+        .where(*_listing_conditions(counted, kind=kind, theme=theme))
+        .correlate(None)
+        .scalar_subquery()
+    )
     newest = Thread.created_at if newest_first else Thread.last_activity_at
     page = (
         select(
@@ -440,6 +451,7 @@ def _listing_statements(
             User.display_name,
             User.participant_kind,
             _themes_of_thread(),
+            total,
         )
         .outerjoin(User, User.id == Thread.author_id)
         .where(*conditions)
@@ -452,10 +464,10 @@ def _listing_statements(
 
 
 def thread_listing(
-    *, region: Region, thread_filter: ThreadFilter, page: int, per_page: int = THREADS_PER_PAGE
+    *, region: Any, thread_filter: ThreadFilter, page: int, per_page: int = THREADS_PER_PAGE
 ) -> ListingPage:
-    """One page of a region's threads, pinned first, with their authors and themes: two
-    queries (the page and the count)."""
+    """One page of a region's threads, pinned first, with their authors and themes and how
+    many there are in all: one query (two for a page past the end)."""
     page = max(page, 1)
     page_query, count_query = _listing_statements(
         kind=thread_filter.kind is not None,
@@ -468,7 +480,12 @@ def thread_listing(
     if thread_filter.theme is not None:
         values["theme"] = thread_filter.theme.value
     rows = reads.rows(page_query, {**values, "limit": per_page, "offset": (page - 1) * per_page})
-    total = reads.scalar(count_query, values) or 0
+    if rows:
+        total = int(rows[0][16])
+    elif page > 1:
+        total = reads.scalar(count_query, values) or 0  # past the end: no row to carry it
+    else:
+        total = 0
     return ListingPage(
         items=[_summary(row) for row in rows], page=page, per_page=per_page, total=total
     )

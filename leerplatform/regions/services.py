@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Row, Select, bindparam, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from leerplatform import reads
 from leerplatform.extensions import db
-from leerplatform.permissions import can_read_region
+from leerplatform.following.models import Follow, FollowLevel
+from leerplatform.following.services import as_follow_level, follow_level_column
+from leerplatform.permissions import can_read_region, is_logged_in
 from leerplatform.regions.models import (
     NATIONAL_CODE,
     Municipality,
@@ -161,22 +162,55 @@ def region_by_code(code: str) -> Region | None:
     return db.session.execute(_region_by_code(), {"code": code}).unique().scalar_one_or_none()
 
 
-def national_region() -> Region | None:
-    return region_by_code(NATIONAL_CODE)
+NAME_SEPARATOR = "\x1f"
+"""Between the names of a region's municipalities when they are read as one value (the unit
+separator: no name has it)."""
 
 
-def municipalities_of(region: Region) -> Sequence[Row[tuple[int, str]]]:
-    """The names (and ids) of a region's municipalities, for its page."""
-    return reads.rows(_municipalities_of(), {"region_id": region.id})
+@dataclass(frozen=True, slots=True)
+class RegionPage:
+    """What a space's page shows of the region itself: the region with its hosts, the names of
+    its municipalities (in order) and how the reader follows it."""
+
+    region: Region
+    municipalities: tuple[str, ...]
+    follow: FollowLevel | None
 
 
 @cache
-def _municipalities_of() -> Select[tuple[int, str]]:
-    return (
-        select(Municipality.id, Municipality.name)
-        .where(Municipality.region_id == bindparam("region_id"))
-        .order_by(Municipality.name)
+def _region_page() -> Select[Any]:
+    names = (
+        select(func.aggregate_strings(Municipality.name, NAME_SEPARATOR))
+        .where(Municipality.region_id == Region.id)
+        .scalar_subquery()
     )
+    follow = follow_level_column(Follow.region_id, Region.id).scalar_subquery()
+    return (
+        select(Region, names, follow)
+        .where(Region.code == bindparam("code"))
+        .options(joinedload(Region.host_links).joinedload(RegionHost.user))
+    )
+
+
+def region_page(code: str, reader: Any) -> RegionPage | None:
+    """The region for its page, with its municipalities and the reader's follow level as
+    columns of the same row: one query where there were three."""
+    values = {"code": code, "reader_id": reader.id if is_logged_in(reader) else None}
+    row = db.session.execute(_region_page(), values).unique().one_or_none()
+    if row is None:
+        return None
+    region, names, follow = row
+    return RegionPage(
+        region=region,
+        # The order of the names, as ``ORDER BY name`` gave it (code points: our databases
+        # sort text that way); an aggregate keeps no order on SQLite.
+        municipalities=tuple(sorted(names.split(NAME_SEPARATOR))) if names else (),
+        follow=as_follow_level(follow),
+    )
+
+
+def national_region() -> Region | None:
+    return region_by_code(NATIONAL_CODE)
 
 
 def all_municipalities() -> list[Municipality]:

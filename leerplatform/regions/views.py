@@ -10,7 +10,6 @@ from werkzeug.wrappers import Response
 from leerplatform.accounts.forms import ConfirmForm
 from leerplatform.clock import utcnow
 from leerplatform.extensions import db
-from leerplatform.following.services import follow_level
 from leerplatform.forum.forms import RegionSettingsForm
 from leerplatform.forum.models import THEME_LABELS, THREAD_KIND_LABELS
 from leerplatform.forum.services import (
@@ -29,12 +28,13 @@ from leerplatform.permissions import (
 )
 from leerplatform.regions.models import NATIONAL_CODE, Region
 from leerplatform.regions.services import (
+    RegionPage,
     all_regions,
     join_region,
     leave_region,
-    municipalities_of,
     readable_region_ids,
     region_by_code,
+    region_page,
 )
 
 bp = Blueprint("regions", __name__)
@@ -56,16 +56,20 @@ def index() -> str:
 def show(code: str) -> str | Response:
     if code == NATIONAL_CODE:
         return redirect(url_for("regions.national"), code=301)
-    return _show(load_region(code))
+    return _show(code)
 
 
 @bp.route("/landelijk")
 def national() -> str:
-    return _show(load_region(NATIONAL_CODE))
+    return _show(NATIONAL_CODE)
 
 
-def _show(region: Region) -> str:
+def _show(code: str) -> str:
     """A space: who hosts it and, for those who may read it, its threads."""
+    page: RegionPage | None = region_page(code, current_user)
+    if page is None:
+        abort(404)
+    region = page.region
     readable = can_read_region(current_user, region)
     next_meeting, past_meetings = (
         region_space_meetings(region, utcnow())
@@ -78,7 +82,7 @@ def _show(region: Region) -> str:
     return render_template(
         "regions/show.html",
         region=region,
-        municipalities=[] if region.is_national else municipalities_of(region),
+        municipalities=() if region.is_national else page.municipalities,
         form=ConfirmForm(),
         readable=readable,
         thread_filter=thread_filter,
@@ -99,12 +103,16 @@ def _show(region: Region) -> str:
             if readable
             else []
         ),
-        follow=follow_level(current_user, region=region) if readable else None,
+        follow=page.follow if readable else None,
         next_meeting=next_meeting,
         past_meetings=past_meetings,
         kind_labels=THREAD_KIND_LABELS,
         theme_labels=THEME_LABELS,
-        settings_form=RegionSettingsForm(formdata=None, members_only=region.members_only),
+        settings_form=(
+            RegionSettingsForm(formdata=None, members_only=region.members_only)
+            if can_manage_region(current_user, region)
+            else None
+        ),
     )
 
 
