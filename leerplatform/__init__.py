@@ -167,6 +167,10 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(
         remembered=fragments.remembered,
         form_token_slot=fragments.FORM_TOKEN_SLOT,
+        region_key=fragments.region_key,
+        item_list_key=fragments.item_list_key,
+        hit_key=fragments.hit_key,
+        board_counts_key=fragments.board_counts_key,
         thread_row_key=fragments.thread_row_key,
         thread_list_key=fragments.thread_list_key,
         reply_list_key=fragments.reply_list_key,

@@ -91,6 +91,20 @@ def user_key(user: Any) -> tuple[Hashable, ...]:
     return (user.id, user.display_name, user.participant_kind)
 
 
+def region_key(region: Any) -> tuple[Hashable, ...]:
+    """What the top of a space's page shows of the region: its details and its hosts."""
+    return (
+        region.id,
+        region.code,
+        region.name,
+        region.zorgkantoor,
+        region.provinces,
+        region.is_national,
+        region.members_only,
+        tuple(user_key(host) for host in region.hosts),
+    )
+
+
 def thread_row_key(thread: Any, show_region: bool = False) -> tuple[Hashable, ...]:
     """Everything a thread's row in a list shows (``thread_row`` in ``_macros/forum.html``)."""
     return (
@@ -113,6 +127,61 @@ def thread_row_key(thread: Any, show_region: bool = False) -> tuple[Hashable, ..
 def thread_list_key(threads: Any, show_region: bool = False) -> tuple[Hashable, ...]:
     """A whole list of thread rows (a region's page of 25): each row's key, in order."""
     return tuple(thread_row_key(thread, show_region) for thread in threads)
+
+
+def item_row_key(item: Any, today: Any, board_region: Any = None) -> tuple[Hashable, ...]:
+    """Everything an action item's row on a board shows (``item_row`` in
+    ``_macros/actions.html``), with whether it is overdue on ``today``."""
+    return (
+        item.id,
+        item.title,
+        item.status,
+        item.is_demo,
+        board_region is not None and item.region_id != board_region.id,
+        tuple(item.themes),
+        user_key(item.owner),
+        item.target_date,
+        item.is_overdue(today),
+        item.update_count,
+    )
+
+
+def board_counts_key(counts: Any) -> tuple[Hashable, ...]:
+    """The figures above a board: per status, and how many are overdue."""
+    return (tuple(counts.by_status.items()), counts.overdue)
+
+
+def item_list_key(items: Any, today: Any, board_region: Any = None) -> tuple[Hashable, ...]:
+    """A board's page of items: each row's key, in order."""
+    return tuple(item_row_key(item, today, board_region) for item in items)
+
+
+def hit_key(hit: Any) -> tuple[Hashable, ...]:
+    """Everything a search result shows (``templates/search/index.html``): its snippet, and per
+    kind what its row says of the post, action item or place."""
+    target = hit.target
+    if hit.kind == "post":
+        thread = target.thread
+        shown: tuple[Hashable, ...] = (
+            thread.kind,
+            thread.title,
+            target.is_opening,
+            thread.region.name,
+            thread.region.is_national,
+            user_key(target.author),
+            target.created_at,
+        )
+    elif hit.kind == "action_item":
+        shown = (target.status, target.title, target.region.name, target.region.is_national)
+    else:
+        shown = (
+            target.name,
+            target.kind,
+            target.provider,
+            target.region.name,
+            target.municipality.name if target.municipality else None,
+        )
+    return (hit.kind, target.id, str(hit.snippet), *shown)
 
 
 def reply_list_key(page: Any, reader: Any, thread: Any, user: Any) -> tuple[Hashable, ...]:

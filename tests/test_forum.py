@@ -62,12 +62,12 @@ THEMES = [theme.value for theme in Theme]
 # the region with its hosts, the names of its municipalities and how the user follows it (1),
 # a page of threads with their themes and the count of all (1), most recommended (1) and the
 # regiotafel block (1); a visitor gets the region alone.
-# Thread page: the user (1), the unread count (1), thread with hosts and themes (1), page bounds
-# and the opening post with the page's replies (2), then the accepted answer (questions) or
-# "works for us too" (good practices), the linked action items, and how the user follows it.
-# Readers also get the regiotafel block: one query for the next and the latest past meetings.
+# Thread page: the user with the unread count (1), the thread with its hosts and themes, how the
+# user follows it and whether they said "works for us too" (1), page bounds and the opening post
+# with the page's replies (2), the linked action items (1), and for a question the accepted
+# answer (1).
 REGION_PAGE_QUERIES = {"member": 5, "non_member": 5, "anonymous": 1}
-THREAD_PAGE_QUERIES = {"goed_voorbeeld": 7, "vraag": 7}
+THREAD_PAGE_QUERIES = {"goed_voorbeeld": 5, "vraag": 6}
 
 
 # --- people and data ----------------------------------------------------------------------

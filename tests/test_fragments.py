@@ -223,6 +223,13 @@ def _page_without_tokens(client: FlaskClient, path: str) -> Callable[[], str]:
     return render
 
 
+def _log_in_a_reader(app: Flask, auth: Auth) -> None:
+    """A participant of Amsterdam, logged in."""
+    with app.app_context():
+        email = make_user(region_code="5515").email
+    auth.login(email)
+
+
 def _committed(
     app: Flask, model: Any, key: int, change: Callable[[Any], Any]
 ) -> Callable[[], None]:
@@ -241,9 +248,7 @@ LIST_THREAD_CHANGES = {name: THREAD_CHANGES[name] for name in ("title", "locked"
 def test_the_list_on_a_region_page_shows_every_change(
     app: Flask, made: Any, client: FlaskClient, auth: Auth, name: str
 ) -> None:
-    with app.app_context():
-        reader_email = make_user(region_code="5515").email
-    auth.login(reader_email)
+    _log_in_a_reader(app, auth)
     _check_change(
         _page_without_tokens(client, "/regio/5515"),
         _committed(app, Thread, made["thread"], THREAD_CHANGES[name]),
@@ -266,9 +271,7 @@ def test_a_page_of_replies_shows_every_change(
             setattr(p, "hidden_reason", "Niet volgens de huisregels."),
         ),
     }
-    with app.app_context():
-        reader_email = make_user(region_code="5515").email
-    auth.login(reader_email)
+    _log_in_a_reader(app, auth)
     _check_change(
         _page_without_tokens(client, f"/onderwerp/{made['thread']}"),
         _committed(app, Post, made["second"], changes[name]),
@@ -315,3 +318,204 @@ def test_a_page_of_replies_shows_a_changed_reason_for_hiding_to_the_author(
         _page_without_tokens(client, f"/onderwerp/{made['thread']}"),
         _committed(app, Post, made["first"], lambda p: setattr(p, "hidden_reason", "Een naam.")),
     )
+
+
+# The header and the footer are remembered under what they show; each page gets its own token.
+
+
+def _header(page: str) -> str:
+    header = page[page.index("<header") : page.index("</header>")]
+    return re.sub(r'name="csrf_token" value="[^"]+"', "", header)
+
+
+def test_the_remembered_header_shows_each_reader_their_own_menu_and_count(
+    app: Flask, made: Any, client: FlaskClient, auth: Auth
+) -> None:
+    from leerplatform.following.models import Notification
+
+    with app.app_context():
+        reader, host = make_user(region_code="5515"), make_user(host_of="5515")
+        reader_email, reader_id, host_email = reader.email, reader.id, host.email
+    seen = {}
+    for email in (reader_email, host_email, reader_email):
+        auth.login(email)
+        seen.setdefault(email, []).append(_header(client.get("/regio/5515").get_data(as_text=True)))
+        auth.logout()
+    assert "Moderatie" in seen[host_email][0]
+    assert "Moderatie" not in seen[reader_email][1]
+    assert seen[reader_email][0] == seen[reader_email][1]
+
+    auth.login(reader_email)
+    render = _page_without_tokens(client, "/regio/5515")
+
+    def notify() -> None:
+        with app.app_context():
+            db.session.add(
+                Notification(user_id=reader_id, kind="reactie", thread_id=made["thread"])
+            )
+            db.session.commit()
+
+    _check_change(render, notify)
+    assert "1<span" in _header(render())
+    # Another kind of page marks its own item in the menu.
+    assert 'aria-current="page"' not in _header(render())
+    assert 'aria-current="page"' in _header(client.get("/regios").get_data(as_text=True))
+
+
+def test_a_remembered_header_and_footer_carry_this_pages_token(
+    app: Flask, made: Any, client: FlaskClient, auth: Auth
+) -> None:
+    with app.app_context():
+        email = make_user(region_code="5515").email
+    auth.login(email)
+    pages = [client.get("/regio/5515").get_data(as_text=True) for _ in range(2)]
+    for page in pages:
+        assert "<lp-form-token>" not in page
+        tokens = re.findall(r'name="csrf_token" value="([^"]+)"', page)
+        assert tokens
+        assert all(tokens)
+    # The remembered logout form works: its token is a real one.
+    logout = re.search(
+        r'action="/uitloggen">\s*<input type="hidden" name="csrf_token" value="([^"]+)"', pages[1]
+    )
+    assert logout is not None
+    assert client.post("/uitloggen", data={"csrf_token": logout.group(1)}).status_code == 302
+    assert "Uitloggen" not in client.get("/regio/5515").get_data(as_text=True)
+
+
+# The other parts of a region's page: its details and hosts, its municipalities, the regiotafel
+# block and the good practices. Each change shows, as on a fresh page.
+
+
+def _change_region(app: Flask, change: Callable[[Any], Any]) -> Callable[[], None]:
+    def commit() -> None:
+        with app.app_context():
+            region = region_by_code("5515")
+            assert region is not None
+            change(region)
+            db.session.commit()
+
+    return commit
+
+
+def _appoint_host(region: Any) -> None:
+    from leerplatform.regions.services import appoint_host
+
+    appoint_host(region=region, user=make_user(display_name="Gastvrouw Ria"), appointed_by=None)
+
+
+def _rename_first_host(region: Any) -> None:
+    region.hosts[0].display_name = "Ria (gastvrouw)"
+
+
+def _rename_municipality(region: Any) -> None:
+    from sqlalchemy import select
+
+    from leerplatform.regions.models import Municipality
+
+    first = db.session.scalars(
+        select(Municipality).where(Municipality.region_id == region.id).order_by(Municipality.name)
+    ).first()
+    first.name = "Aaa-dorp"
+
+
+def _schedule_meeting(region: Any) -> None:
+    from leerplatform.clock import utcnow
+    from leerplatform.meetings import services as meetings
+
+    host = region.hosts[0] if region.hosts else make_user(host_of="5515")
+    start = utcnow() + timedelta(days=10)
+    meetings.schedule_meeting(
+        region=region,
+        host=host,
+        details=meetings.MeetingDetails(
+            title="Regiotafel over logeren",
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
+            location="Buurthuis",
+            video_url="",
+            invited="Iedereen",
+            description="",
+        ),
+    )
+
+
+REGION_CHANGES: dict[str, Callable[[Any], Any]] = {
+    "name": lambda r: setattr(r, "name", "Amsterdam en Diemen"),
+    "care office": lambda r: setattr(r, "zorgkantoor", "Zorgkantoor Amstel"),
+    "members only": lambda r: setattr(r, "members_only", True),
+    "a host appointed": _appoint_host,
+    "a municipality renamed": _rename_municipality,
+    "a meeting scheduled": _schedule_meeting,
+}
+
+
+@pytest.mark.parametrize("name", REGION_CHANGES)
+def test_the_top_of_a_region_page_shows_every_change(
+    app: Flask, made: Any, client: FlaskClient, auth: Auth, name: str
+) -> None:
+    _log_in_a_reader(app, auth)
+    _check_change(
+        _page_without_tokens(client, "/regio/5515"), _change_region(app, REGION_CHANGES[name])
+    )
+
+
+def test_a_renamed_host_shows_on_the_region_page(
+    app: Flask, made: Any, client: FlaskClient, auth: Auth
+) -> None:
+    _change_region(app, _appoint_host)()
+    _log_in_a_reader(app, auth)
+    _check_change(
+        _page_without_tokens(client, "/regio/5515"), _change_region(app, _rename_first_host)
+    )
+
+
+def test_a_new_recommendation_shows_among_the_good_practices(
+    app: Flask, made: Any, client: FlaskClient, auth: Auth
+) -> None:
+    _log_in_a_reader(app, auth)
+    _check_change(
+        _page_without_tokens(client, "/regio/5515"),
+        _committed(app, Thread, made["thread"], lambda t: setattr(t, "recommendation_count", 3)),
+    )
+
+
+# The top of a conversation and its opening post are remembered on the thread page too.
+
+OPENING_THREAD_CHANGES = ("title", "kind", "pinned", "locked", "demo", "themes", "author name")
+
+
+@pytest.mark.parametrize("name", OPENING_THREAD_CHANGES)
+def test_the_top_of_a_thread_page_shows_every_change(
+    app: Flask, made: Any, client: FlaskClient, auth: Auth, name: str
+) -> None:
+    _log_in_a_reader(app, auth)
+    _check_change(
+        _page_without_tokens(client, f"/onderwerp/{made['thread']}"),
+        _committed(app, Thread, made["thread"], THREAD_CHANGES[name]),
+    )
+
+
+@pytest.mark.parametrize("name", ["words", "edited", "deleted", "hidden"])
+def test_the_opening_post_shows_every_change(
+    app: Flask, made: Any, client: FlaskClient, auth: Auth, name: str
+) -> None:
+    from sqlalchemy import select
+
+    changes = {
+        **POST_CHANGES,
+        "hidden": lambda p: (
+            setattr(p, "hidden_at", p.created_at),
+            setattr(p, "hidden_reason", "Niet volgens de huisregels."),
+        ),
+    }
+    with app.app_context():
+        reader_email = make_user(region_code="5515").email
+        opening_id = db.session.scalar(
+            select(Post.id).where(Post.thread_id == made["thread"], Post.is_opening.is_(True))
+        )
+    auth.login(reader_email)
+    page = _page_without_tokens(client, f"/onderwerp/{made['thread']}")
+    _check_change(page, _committed(app, Post, opening_id, changes[name]))
+    if name == "hidden":
+        assert "Zo doen wij het." not in page()

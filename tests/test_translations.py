@@ -6,6 +6,10 @@ from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
+from flask import Flask, session
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import DataRequired
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "leerplatform" / "translations" / "nl" / "LC_MESSAGES" / "messages.po"
@@ -51,3 +55,27 @@ def test_the_dutch_catalogue_translates_every_string_in_the_code() -> None:
     assert not missing, (
         "not (yet) translated into Dutch; run `make update-messages`:\n" + "\n".join(missing)
     )
+
+
+def test_wtforms_own_messages_follow_the_language_of_each_request(app: Flask) -> None:
+    """WTForms' messages come from a catalogue read once per language (not from disk in every
+    request, as Flask-WTF does): still Dutch by default and English for an English reader."""
+
+    class Form(FlaskForm):
+        class Meta:
+            csrf = False
+
+        name = StringField("Naam", validators=[DataRequired()])
+
+    def error(locale: str | None) -> str:
+        with app.test_request_context("/", method="POST", data={}):
+            if locale:
+                session["locale"] = locale
+            app.preprocess_request()
+            form = Form()
+            assert not form.validate()
+            return form.name.errors[0]
+
+    assert error(None) == "Dit veld is vereist."
+    assert error("en") == "This field is required."
+    assert error(None) == "Dit veld is vereist."

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from threading import Lock
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cachetools import TTLCache, cached
 from flask_sqlalchemy.pagination import Pagination
@@ -32,6 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import joinedload, selectinload
 
+from leerplatform import reads
 from leerplatform.actions.models import (
     TRANSITIONS,
     ActionItem,
@@ -609,6 +610,62 @@ def _links_for_thread() -> Select[tuple[ActionItemLink]]:
 def links_for_thread(thread: Thread) -> Sequence[ActionItemLink]:
     """The action items a thread feeds, resolved ones first (they carry the banner)."""
     return db.session.scalars(_links_for_thread(), {"thread_id": thread.id}).all()
+
+
+@dataclass(frozen=True, slots=True)
+class BannerSpace:
+    """The region of an item behind a banner: what the permissions ask of it."""
+
+    id: int
+    members_only: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadBanner:
+    """An action item a thread feeds, as the banner on the thread shows it (``thread_banners``
+    in ``_macros/actions.html``), and what ``can_view_action_item`` reads of it."""
+
+    id: int
+    title: str
+    status: str
+    owner_id: int | None
+    region: BannerSpace
+
+    @property
+    def status_enum(self) -> ActionStatus:
+        return ActionStatus(self.status)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status_enum.is_active
+
+
+@cache
+def _banners_for_thread() -> Select[Any]:
+    resolved_first = case((ActionItem.status == ActionStatus.OPGELOST.value, 0), else_=1)
+    return (
+        select(
+            ActionItem.id,
+            ActionItem.title,
+            ActionItem.status,
+            ActionItem.owner_id,
+            Region.id,
+            Region.members_only,
+        )
+        .join(ActionItemLink, ActionItemLink.action_item_id == ActionItem.id)
+        .join(Region, Region.id == ActionItem.region_id)
+        .where(ActionItemLink.thread_id == bindparam("thread_id"))
+        .order_by(resolved_first, ActionItem.last_activity_at.desc())
+    )
+
+
+def banners_for_thread(thread: Any) -> list[ThreadBanner]:
+    """The action items a thread feeds, resolved ones first (they carry the banner), as rows:
+    the thread page asks this every time, and mostly there are none."""
+    return [
+        ThreadBanner(*row[:4], region=BannerSpace(row[4], row[5]))
+        for row in reads.rows(_banners_for_thread(), {"thread_id": thread.id})
+    ]
 
 
 def open_proposals_for_thread(thread: Thread) -> Sequence[ActionProposal]:

@@ -522,7 +522,7 @@ def _board(region: Region) -> str:
             page=request.args.get("pagina", 1, type=int),
         ),
         counts=services.board_counts(region),
-        owners=services.board_owners(region),
+        owners=tuple(services.board_owners(region)),  # a tuple: the filter is remembered by it
         proposals=(
             services.open_proposals(region) if can_decide_proposals(current_user, region) else []
         ),

@@ -28,7 +28,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload, load_only, selectinload
 
 from leerplatform import reads
 from leerplatform.accounts.models import ParticipantKind, User
@@ -36,6 +36,7 @@ from leerplatform.clock import utcnow
 from leerplatform.columns import UTCDateTime
 from leerplatform.extensions import db
 from leerplatform.following import services as following
+from leerplatform.following.models import Follow, FollowLevel
 from leerplatform.forum.models import (
     Post,
     PostRevision,
@@ -47,7 +48,7 @@ from leerplatform.forum.models import (
     ThreadTheme,
 )
 from leerplatform.places.models import Place
-from leerplatform.regions.models import Region, RegionHost
+from leerplatform.regions.models import Region
 from leerplatform.text import render_markdown
 
 THREADS_PER_PAGE = 25
@@ -536,25 +537,78 @@ def most_recommended(
     return [Recommended(*row) for row in reads.rows(statement, {**values, "limit": limit})]
 
 
+def _thread_options() -> tuple[Any, ...]:
+    # The region's few host appointments (whose ids the permissions read) and the thread's few
+    # themes joined, not loaded after.
+    return (
+        joinedload(Thread.region).joinedload(Region.host_links),
+        joinedload(Thread.author),
+        joinedload(Thread.place).joinedload(Place.region),
+        joinedload(Thread.theme_links),
+    )
+
+
 @cache
 def _thread_by_id() -> Select[tuple[Thread]]:
-    # One query, built once: the region's few hosts and the thread's few themes joined, not
-    # loaded after.
-    return (
-        select(Thread)
-        .where(Thread.id == bindparam("thread_id"))
-        .options(
-            joinedload(Thread.region).joinedload(Region.host_links).joinedload(RegionHost.user),
-            joinedload(Thread.author),
-            joinedload(Thread.place).joinedload(Place.region),
-            joinedload(Thread.theme_links),
-        )
-    )
+    return select(Thread).where(Thread.id == bindparam("thread_id")).options(*_thread_options())
 
 
 def thread_by_id(thread_id: int) -> Thread | None:
     found = db.session.execute(_thread_by_id(), {"thread_id": thread_id})
     return found.unique().scalar_one_or_none()
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadPage:
+    """The thread for its own page, with what the reader has to do with it: how they follow
+    it and whether they said "this works for us too"."""
+
+    thread: Thread
+    follow: FollowLevel | None
+    recommended: bool
+
+
+@cache
+def _thread_page() -> Select[Any]:
+    recommended = exists().where(
+        Recommendation.thread_id == Thread.id,
+        Recommendation.user_id == bindparam("reader_id"),
+    )
+    # What the page reads and no more: the author shows with the opening post (read with the
+    # replies), and of the place its name, whether the reader may see it and its region's id.
+    place = joinedload(Thread.place).options(
+        load_only(Place.id, Place.name, Place.status, Place.proposed_by_id, Place.region_id),
+        joinedload(Place.region).load_only(Region.id),
+    )
+    return (
+        select(
+            Thread,
+            following.follow_level_column(Follow.thread_id, Thread.id).scalar_subquery(),
+            recommended,
+        )
+        .where(Thread.id == bindparam("thread_id"))
+        .options(
+            joinedload(Thread.region).joinedload(Region.host_links),
+            place,
+            joinedload(Thread.theme_links),
+        )
+    )
+
+
+def thread_page(thread_id: int, reader: Any) -> ThreadPage | None:
+    """The thread with the reader's follow level and recommendation as columns of its row:
+    one query where there were three."""
+    values = {
+        "thread_id": thread_id,
+        "reader_id": reader.id if getattr(reader, "is_authenticated", False) else None,
+    }
+    row = db.session.execute(_thread_page(), values).unique().one_or_none()
+    if row is None:
+        return None
+    thread, follow, recommended = row
+    return ThreadPage(
+        thread=thread, follow=following.as_follow_level(follow), recommended=bool(recommended)
+    )
 
 
 def post_by_id(post_id: int) -> Post | None:

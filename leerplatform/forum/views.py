@@ -12,9 +12,8 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from leerplatform.accounts.forms import ConfirmForm
-from leerplatform.actions.services import links_for_thread
+from leerplatform.actions.services import banners_for_thread
 from leerplatform.extensions import db
-from leerplatform.following.services import follow_level
 from leerplatform.forum import services
 from leerplatform.forum.forms import (
     EditOpeningPostForm,
@@ -23,7 +22,7 @@ from leerplatform.forum.forms import (
     ReplyForm,
     ThreadForm,
 )
-from leerplatform.forum.models import Post, Thread, ThreadKind
+from leerplatform.forum.models import Post, Thread
 from leerplatform.moderation.services import log_host_edit
 from leerplatform.permissions import (
     can_accept_answer,
@@ -164,7 +163,11 @@ def new_national_thread() -> str | Response:
 @bp.route("/onderwerp/<int:thread_id>")
 @login_required
 def show_thread(thread_id: int) -> str:
-    thread = load_thread(thread_id)
+    shown = services.thread_page(thread_id, current_user)
+    if shown is None:
+        abort(404)
+    thread = shown.thread
+    require(can_read_region(current_user, thread.region))
     page = services.reply_page(thread, request.args.get("pagina", 1, type=int))
     return render_template(
         "forum/thread.html",
@@ -172,12 +175,9 @@ def show_thread(thread_id: int) -> str:
         opening=page.opening,
         answer=services.accepted_answer(thread),
         page=page,
-        recommended=(
-            thread.kind == ThreadKind.GOED_VOORBEELD
-            and services.has_recommended(current_user, thread)
-        ),
-        action_links=links_for_thread(thread),
-        follow=follow_level(current_user, thread=thread),
+        recommended=shown.recommended,
+        banners=banners_for_thread(thread),
+        follow=shown.follow,
         form=_with_submission_key(ReplyForm(formdata=None)),
         confirm=ConfirmForm(),
     )

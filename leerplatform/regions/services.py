@@ -7,11 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from leerplatform.accounts.models import User
 from leerplatform.extensions import db
 from leerplatform.following.models import Follow, FollowLevel
 from leerplatform.following.services import as_follow_level, follow_level_column
@@ -23,9 +24,6 @@ from leerplatform.regions.models import (
     RegionHost,
     RegionMembership,
 )
-
-if TYPE_CHECKING:
-    from leerplatform.accounts.models import User
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 REGIONS_CSV = DATA_DIR / "zorgkantoorregios.csv"
@@ -185,10 +183,13 @@ def _region_page() -> Select[Any]:
         .scalar_subquery()
     )
     follow = follow_level_column(Follow.region_id, Region.id).scalar_subquery()
+    # Of the hosts the page shows their names (and remembers it under their kind too): their
+    # other columns are not read.
+    hosts = joinedload(Region.host_links).joinedload(RegionHost.user)
     return (
         select(Region, names, follow)
         .where(Region.code == bindparam("code"))
-        .options(joinedload(Region.host_links).joinedload(RegionHost.user))
+        .options(hosts.load_only(User.id, User.display_name, User.participant_kind))
     )
 
 

@@ -74,7 +74,7 @@ def _show(code: str) -> str:
     next_meeting, past_meetings = (
         region_space_meetings(region, utcnow())
         if readable and not region.is_national
-        else (None, [])
+        else (None, ())
     )
     thread_filter = ThreadFilter.from_args(
         request.args.get("soort"), request.args.get("thema"), request.args.get("sorteer")
@@ -95,17 +95,20 @@ def _show(code: str) -> str:
             if readable
             else None
         ),
+        # Tuples: the page remembers its parts under what they show.
         recommended=(
-            most_recommended(
-                region=region,
-                readable_ids=readable_region_ids(current_user) if region.is_national else (),
+            tuple(
+                most_recommended(
+                    region=region,
+                    readable_ids=readable_region_ids(current_user) if region.is_national else (),
+                )
             )
             if readable
-            else []
+            else ()
         ),
         follow=page.follow if readable else None,
         next_meeting=next_meeting,
-        past_meetings=past_meetings,
+        past_meetings=tuple(past_meetings),
         kind_labels=THREAD_KIND_LABELS,
         theme_labels=THEME_LABELS,
         settings_form=(

@@ -57,8 +57,10 @@ SUFFIX_FORMS: tuple[tuple[str, str], ...] = (
 """Irregular endings that hold in compounds too: logeer*huis*/logeer*huizen*, pleeg*kind*."""
 
 
+@lru_cache(maxsize=50_000)
 def fold(word: str) -> str:
-    """Lower case without accents: "geïndiceerd" and "geindiceerd" are the same word."""
+    """Lower case without accents: "geïndiceerd" and "geindiceerd" are the same word.
+    Remembered: a page of snippets folds the same few hundred words again and again."""
     decomposed = unicodedata.normalize("NFKD", word.lower())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
