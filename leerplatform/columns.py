@@ -35,6 +35,22 @@ class UTCDateTime(TypeDecorator[datetime]):
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
 
+    def result_processor(self, dialect: Dialect, coltype: object) -> Any:
+        """``process_result_value`` in one call per value rather than two (a page of 40 replies
+        reads 200 timestamps): the same steps, after the database type's own parsing."""
+        parse = self.impl_instance.result_processor(dialect, coltype)
+
+        def process(value: Any) -> datetime | None:
+            if parse is not None:
+                value = parse(value)
+            if value is None:
+                return None
+            if value.tzinfo is None:
+                return value.replace(tzinfo=UTC)
+            return value.astimezone(UTC)
+
+        return process
+
 
 def enum_values(enum: type[StrEnum]) -> str:
     """An enum's values as an SQL list, for a check constraint: ``'open', 'opgelost'``."""
