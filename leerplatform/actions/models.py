@@ -109,7 +109,23 @@ class UpdateKind(StrEnum):
     OPGESCHAALD = "opgeschaald"
 
 
-class ActionItem(db.Model):
+class ItemState:
+    """What an item's status says about it, for an ActionItem and for an item read as a row
+    (``actions.services.ThreadBanner``) alike."""
+
+    __slots__ = ()
+    status: str
+
+    @property
+    def status_enum(self) -> ActionStatus:
+        return ActionStatus(self.status)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status_enum.is_active
+
+
+class ActionItem(ItemState, db.Model):
     """What must change, who takes it on, by when, and how far it is."""
 
     __tablename__ = "action_items"
@@ -168,10 +184,6 @@ class ActionItem(db.Model):
     )
 
     @property
-    def status_enum(self) -> ActionStatus:
-        return ActionStatus(self.status)
-
-    @property
     def themes(self) -> list[Theme]:
         return [Theme(link.theme) for link in self.theme_links]
 
@@ -182,10 +194,6 @@ class ActionItem(db.Model):
     @property
     def resolution(self) -> Markup:
         return stored_html(self.resolution_html)
-
-    @property
-    def is_active(self) -> bool:
-        return self.status_enum.is_active
 
     def is_overdue(self, today: date) -> bool:
         return self.is_active and self.target_date is not None and self.target_date < today

@@ -41,6 +41,7 @@ from leerplatform.actions.models import (
     ActionItemUpdate,
     ActionProposal,
     ActionStatus,
+    ItemState,
     LinkRole,
     UpdateKind,
     needs_reason,
@@ -621,7 +622,7 @@ class BannerSpace:
 
 
 @dataclass(frozen=True, slots=True)
-class ThreadBanner:
+class ThreadBanner(ItemState):
     """An action item a thread feeds, as the banner on the thread shows it (``thread_banners``
     in ``_macros/actions.html``), and what ``can_view_action_item`` reads of it."""
 
@@ -630,14 +631,6 @@ class ThreadBanner:
     status: str
     owner_id: int | None
     region: BannerSpace
-
-    @property
-    def status_enum(self) -> ActionStatus:
-        return ActionStatus(self.status)
-
-    @property
-    def is_active(self) -> bool:
-        return self.status_enum.is_active
 
 
 @cache

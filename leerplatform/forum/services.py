@@ -537,20 +537,20 @@ def most_recommended(
     return [Recommended(*row) for row in reads.rows(statement, {**values, "limit": limit})]
 
 
-def _thread_options() -> tuple[Any, ...]:
-    # The region's few host appointments (whose ids the permissions read) and the thread's few
-    # themes joined, not loaded after.
-    return (
-        joinedload(Thread.region).joinedload(Region.host_links),
-        joinedload(Thread.author),
-        joinedload(Thread.place).joinedload(Place.region),
-        joinedload(Thread.theme_links),
-    )
-
-
 @cache
 def _thread_by_id() -> Select[tuple[Thread]]:
-    return select(Thread).where(Thread.id == bindparam("thread_id")).options(*_thread_options())
+    # One query, built once: the region's few host appointments (whose ids the permissions
+    # read) and the thread's few themes joined, not loaded after.
+    return (
+        select(Thread)
+        .where(Thread.id == bindparam("thread_id"))
+        .options(
+            joinedload(Thread.region).joinedload(Region.host_links),
+            joinedload(Thread.author),
+            joinedload(Thread.place).joinedload(Place.region),
+            joinedload(Thread.theme_links),
+        )
+    )
 
 
 def thread_by_id(thread_id: int) -> Thread | None:
