@@ -2,7 +2,7 @@
 
 Run from the repository root with the project's virtualenv:
 
-    .venv/bin/python tools/bench/run.py [--users 10000 --threads 50000 ...] [--duration 15]
+    .venv/bin/python tools/bench/run.py [--threads 50000 ...] [--duration 20 --rounds 5]
 
 Every page is measured with the same load (wrk, 2 threads, ``--connections`` connections) after
 a warm-up; the queries per page come from the ``X-Query-Count`` header that the app adds when
@@ -27,10 +27,11 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
+from statistics import median
 
 import psycopg
 
@@ -61,6 +62,30 @@ class Result:
     queries: int | None = None
     demo_queries: int | None = None
     cpu_ms: float | None = None
+    ratio: float = 0.0
+    rounds: list[Sample] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One wrk run: requests per second, p50 and p99 in milliseconds, failed requests."""
+
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+def combine(result: Result, ceiling: list[Sample]) -> None:
+    """Fill a result from its rounds: the medians, and its ratio to the ceiling as the median of
+    the per-round ratios. The machine's speed drifts over minutes; a page and the ceiling measured
+    seconds apart see nearly the same machine, so the ratio of a round is what it says."""
+    samples = result.rounds
+    result.rps = median(s.rps for s in samples)
+    result.p50_ms = median(s.p50_ms for s in samples)
+    result.p99_ms = median(s.p99_ms for s in samples)
+    result.errors = sum(s.errors for s in samples)
+    result.ratio = median(s.rps / (c.rps or 1.0) for s, c in zip(samples, ceiling, strict=True))
 
 
 def parse_args() -> argparse.Namespace:
@@ -77,7 +102,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--reseed", action="store_true", help="drop the bench database first")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--warmup", type=int, default=5, help="seconds per page")
-    parser.add_argument("--duration", type=int, default=15, help="seconds per page")
+    parser.add_argument("--duration", type=int, default=20, help="seconds per page, all rounds")
+    parser.add_argument(
+        "--rounds", type=int, default=5,
+        help="the pages take turns with the ceiling this often; ratios are per round",
+    )  # fmt: skip
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--output", default=str(ROOT / "BENCHMARKS.md"))
     return parser.parse_args()
@@ -262,10 +291,8 @@ def _ms(value: str) -> float:
     return number * 1000  # seconds
 
 
-def wrk(
-    url: str, cookie: str | None, connections: int, seconds: int
-) -> tuple[float, float, float, int]:
-    """(requests/s, p50 ms, p99 ms, non-2xx responses) of one wrk run."""
+def wrk(url: str, cookie: str | None, connections: int, seconds: int) -> Sample:
+    """One wrk run."""
     command = ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--latency",
                "--timeout", "10s"]  # fmt: skip
     if cookie:
@@ -281,7 +308,7 @@ def wrk(
     socket_errors = re.search(r"Socket errors:.*timeout (\d+)", output)
     if socket_errors:
         errors += int(socket_errors.group(1))
-    return rps, p50, p99, errors
+    return Sample(rps, p50, p99, errors)
 
 
 def machine() -> dict[str, str]:
@@ -321,7 +348,6 @@ def write_report(
     path: str, results: list[Result], info: dict[str, str], args: argparse.Namespace, load: str
 ) -> list[str]:
     """BENCHMARKS.md; returns the targets that were missed."""
-    ceiling = results[0].rps or 1.0
     ceiling_cpu = results[0].cpu_ms or 1.0
     missed: list[str] = []
     lines = [
@@ -332,9 +358,14 @@ def write_report(
         f" {args.big_thread} replies), {args.action_items:,} action items, {args.places:,} places"
         " in the 31 regions, seeded into PostgreSQL by `flask bench seed`.",
         "",
-        f"Load: wrk, 2 threads, {args.connections} connections, {args.warmup} s warm-up then"
-        f" {args.duration} s per page, against gunicorn with {args.workers} sync workers on the"
-        " same machine, logged in as a participant (the ceiling anonymously). Queries: SQL"
+        f"Load: wrk, 2 threads, {args.connections} connections, against gunicorn with"
+        f" {args.workers} sync workers on the same machine, logged in as a participant (the"
+        f" ceiling anonymously). After a warm-up of {args.warmup} s a page, the pages take turns"
+        f" with the ceiling in {args.rounds} rounds of {max(2, round(args.duration / args.rounds))}"
+        " s a page: req/s, p50 and p99 are the medians of the rounds, and a page's share of the"
+        " ceiling is the median of its ratio to the ceiling in the same round (this machine's"
+        " speed drifts from minute to minute; a page and the ceiling measured seconds apart meet"
+        " the same machine). Queries: SQL"
         " statements per request, on the bench data and on the demo data (`flask demo load`)."
         " CPU ms: the app's own CPU time per request, in-process through the test client (20"
         " requests after a warm-up), which other work on the machine hardly changes; its ratio"
@@ -354,7 +385,7 @@ def write_report(
             if not page.optional:
                 missed.append(f"{page.name}: HTTP {result.status}")
             continue
-        ratio = result.rps / ceiling
+        ratio = result.ratio
         lines.append(
             f"| {page.name} | `{page.path}` | {result.rps:.0f} | {result.p50_ms:.1f} |"
             f" {result.p99_ms:.1f} | {result.errors} | {result.queries} | {result.demo_queries} |"
@@ -434,23 +465,39 @@ def main() -> int:
             todo, bench_counts, demo_counts, strict=True
         ):
             use = cookie if page.login else None
-            result = Result(
+            results.append(Result(
                 page=page, status=status_of(base, page.path, use), queries=queries,
                 demo_queries=demo_queries, cpu_ms=cpu,
-            )  # fmt: skip
-            if result.status == 200:
-                print(f"== {page.name}: {page.path} ==", flush=True)
-                wrk(base + page.path, use, args.connections, args.warmup)
-                rps, p50, p99, errors = wrk(base + page.path, use, args.connections, args.duration)
-                result.rps, result.p50_ms, result.p99_ms, result.errors = rps, p50, p99, errors
-                print(
-                    f"   {rps:.0f} req/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms, {errors} errors,"
-                    f" {queries} queries ({demo_queries} on the demo data)",
-                    flush=True,
-                )
-            else:
-                print(f"== {page.name}: {page.path} answers {result.status}, skipped ==")
-            results.append(result)
+            ))  # fmt: skip
+        measured = [r for r in results if r.status == 200]
+        for result in results:
+            if result.status != 200:
+                print(f"== {result.page.name}: {result.page.path} answers {result.status},"
+                      " skipped ==")  # fmt: skip
+        print(f"== warm-up: {args.warmup} s a page ==", flush=True)
+        for result in measured:
+            wrk(base + result.page.path, cookie if result.page.login else None,
+                args.connections, args.warmup)  # fmt: skip
+        seconds = max(2, round(args.duration / args.rounds))
+        for number in range(1, args.rounds + 1):
+            print(f"== round {number} of {args.rounds}: {seconds} s a page ==", flush=True)
+            for result in measured:
+                sample = wrk(base + result.page.path, cookie if result.page.login else None,
+                             args.connections, seconds)  # fmt: skip
+                result.rounds.append(sample)
+                print(f"   {result.page.name}: {sample.rps:.0f} req/s, p50 {sample.p50_ms:.1f}"
+                      f" ms, p99 {sample.p99_ms:.1f} ms", flush=True)  # fmt: skip
+    if results[0].status != 200:
+        print("the ceiling page did not answer: nothing to compare with", file=sys.stderr)
+        return 1
+    for result in results:
+        if result.status == 200:
+            combine(result, results[0].rounds)
+            print(
+                f"== {result.page.name}: {result.rps:.0f} req/s, {result.ratio:.0%} of the"
+                f" ceiling, p99 {result.p99_ms:.1f} ms, {result.errors} errors,"
+                f" {result.queries} queries ({result.demo_queries} on the demo data)"
+            )
     load = "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
     missed = write_report(args.output, results, info, args, load)
     print(Path(args.output).read_text())
