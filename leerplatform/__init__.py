@@ -16,7 +16,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from leerplatform import config as settings
-from leerplatform import fragments, i18n, templating
+from leerplatform import fragments, i18n, reads, templating
 from leerplatform.accounts.cli import users_cli
 from leerplatform.accounts.models import ParticipantKind, User
 from leerplatform.accounts.services import load_reader
@@ -98,11 +98,17 @@ def load_user(user_id: str) -> User | None:
     return user
 
 
-def end_session_quietly(_error: BaseException | None) -> None:
+def end_session_quietly(error: BaseException | None) -> None:
     """End the request's session, also when the database went away after the last query: the
     answer is ready and must not become a bare error page. The pool drops the dead connection.
+    A request that only read commits (see :mod:`leerplatform.reads`); any other rolls back.
 
     Runs before Flask-SQLAlchemy's own teardown (registered later, so called first)."""
+    try:
+        if error is None:
+            reads.end_read_only(db.session())
+    except SQLAlchemyError:
+        pass  # remove() below rolls back, or finds the connection gone
     try:
         db.session.remove()
     except SQLAlchemyError:
@@ -111,6 +117,9 @@ def end_session_quietly(_error: BaseException | None) -> None:
 
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
+    with app.app_context():
+        for engine in db.engines.values():
+            reads.track_writes(engine)
     app.teardown_appcontext(end_session_quietly)
     migrate.init_app(app, db, directory=os.path.join(app.root_path, "..", "migrations"))
     csrf.init_app(app)

@@ -5,14 +5,22 @@ count or a few columns; on the busy pages that work costs more than the query it
 run the statement on the connection of the session's own transaction (so they see what it
 wrote, once flushed) and return plain rows. Use them only for statements without entities:
 ``select(Thread)`` still goes through the session, to get Thread objects.
+
+A request that only read ends its transaction with COMMIT rather than ROLLBACK
+(:func:`end_read_only`). For the database the two are the same when nothing was written, but
+psycopg forgets its prepared statements on every ROLLBACK: with it, PostgreSQL parsed and planned
+each query of each page anew; now a page's queries are prepared once per connection.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Row, Select
+from sqlalchemy import Connection, Engine, Row, Select, event
+from sqlalchemy.engine.interfaces import DBAPICursor, ExecutionContext
+from sqlalchemy.orm import Session
 
 from leerplatform.extensions import db
 
@@ -28,3 +36,52 @@ def scalar(statement: Select[Any], values: Mapping[str, Any] | None = None) -> A
     """The first column of the first row, or None."""
     db.session.flush()
     return db.session.connection().execute(statement, values).scalar()
+
+
+READ_ONLY = "leerplatform_read_only"
+
+
+def track_writes(engine: Engine) -> None:
+    """Mark each transaction on ``engine`` read-only until a statement other than a SELECT runs."""
+    event.listen(engine, "begin", _began)
+    event.listen(engine, "before_cursor_execute", _statement)
+
+
+def _began(connection: Connection) -> None:
+    connection.info[READ_ONLY] = True
+
+
+def _statement(
+    connection: Connection,
+    _cursor: DBAPICursor,
+    statement: str,
+    _parameters: Any,
+    _context: ExecutionContext | None,
+    _executemany: bool,
+) -> None:
+    if not _reads_only(statement):
+        connection.info[READ_ONLY] = False
+
+
+_WRITE_WORD = re.compile(r"\b(?:INSERT|UPDATE|DELETE|MERGE|INTO)\b").search
+
+
+def _reads_only(statement: str) -> bool:
+    """A SELECT, or a WITH whose parts are SELECTs. SQLAlchemy writes keywords in capitals and
+    sends every value as a parameter, so a capital INSERT, UPDATE, DELETE, MERGE or INTO in the
+    text is a write (or a SELECT ... FOR UPDATE, which may as well end with a rollback);
+    anything else (SET, a call, a statement of our own) counts as a write too."""
+    return statement.startswith(("SELECT", "WITH")) and _WRITE_WORD(statement) is None
+
+
+def end_read_only(session: Session) -> None:
+    """Before the session is closed: COMMIT its transaction if it only read and holds no
+    changes; otherwise leave it to be rolled back when the session closes.
+
+    The commit goes straight to the connection: the session is discarded next, so there is
+    nothing for ``Session.commit`` to flush or expire."""
+    if not session.in_transaction() or session.new or session.dirty or session.deleted:
+        return
+    connection = session.connection()
+    if connection.info.get(READ_ONLY):
+        connection.commit()
