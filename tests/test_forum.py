@@ -63,11 +63,11 @@ THEMES = [theme.value for theme in Theme]
 # a page of threads with their themes and the count of all (1), most recommended (1) and the
 # regiotafel block (1); a visitor gets the region alone.
 # Thread page: the user with the unread count (1), the thread with its hosts and themes, how the
-# user follows it and whether they said "works for us too" (1), page bounds and the opening post
-# with the page's replies (2), the linked action items (1), and for a question the accepted
-# answer (1).
+# user follows it and whether they said "works for us too" (1), the opening post with the
+# page's replies and the number of pages (1), the linked action items (1), and for a question
+# the accepted answer (1).
 REGION_PAGE_QUERIES = {"member": 5, "non_member": 5, "anonymous": 1}
-THREAD_PAGE_QUERIES = {"goed_voorbeeld": 5, "vraag": 6}
+THREAD_PAGE_QUERIES = {"goed_voorbeeld": 4, "vraag": 5}
 
 
 # --- people and data ----------------------------------------------------------------------
