@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
@@ -190,6 +191,21 @@ class Post(PostState, db.Model):
     __table_args__ = (
         UniqueConstraint("author_id", "submission_key", name="uq_posts_author_submission"),
         Index("ix_posts_thread_root_path", "thread_id", "root_id", "path"),
+        # The thread page: the sizes of a thread's branches from the index alone, and the
+        # opening post beside one page of replies without reading the thread's other posts.
+        Index(
+            "ix_posts_thread_replies",
+            "thread_id",
+            "root_id",
+            postgresql_where=text("is_opening IS false"),
+            sqlite_where=text("is_opening IS 0"),
+        ),
+        Index(
+            "ix_posts_thread_opening",
+            "thread_id",
+            postgresql_where=text("is_opening IS true"),
+            sqlite_where=text("is_opening IS 1"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
