@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Flask, g, has_request_context, render_template, request
-from sqlalchemy import event, select
+from sqlalchemy import event, literal_column, select
 from werkzeug.wrappers import Response
 
 from leerplatform.accounts.models import User
@@ -32,7 +32,9 @@ def ceiling() -> str:
         .outerjoin(User, User.id == Thread.author_id)
         .where(Thread.region_id == region_id.scalar_subquery())
         .order_by(Thread.is_pinned.desc(), Thread.last_activity_at.desc(), Thread.id.desc())
-        .limit(20)
+        # Written into the statement, as the region page does: PostgreSQL then plans the
+        # prepared statement once, not on every request.
+        .limit(literal_column("20"))
     ).all()
     return render_template("bench/ceiling.html", rows=rows)
 

@@ -27,6 +27,7 @@ from sqlalchemy import (
     exists,
     func,
     literal,
+    literal_column,
     or_,
     select,
     update,
@@ -419,14 +420,18 @@ def _listing_conditions(threads: Any, *, kind: bool, theme: bool) -> list[Column
 
 @cache
 def _listing_statements(
-    *, kind: bool, theme: bool, newest_first: bool
+    *, kind: bool, theme: bool, newest_first: bool, first_page: bool
 ) -> tuple[Select[Any], Select[Any]]:
     """The page and the count of a region's threads, per kind of filter: built once (putting
     them together took longer than running them), the values bound on every call. The page
     carries each thread's author, in a subquery its themes, and the count of all the threads
     it is a page of: a subquery of its own (over another name for the table, so it does not
     follow the row), which the database works out once for the whole page. One statement for
-    any page; the count alone only for a page past the end."""
+    any page; the count alone only for a page past the end.
+
+    The page size is written into the statement, and the first page (the one nearly everyone
+    sees) has no OFFSET: knowing both, PostgreSQL plans the prepared statement once for every
+    region; with either as a parameter it planned the statement anew on every request."""
     conditions = _listing_conditions(Thread, kind=kind, theme=theme)
     counted = aliased(Thread)
     total = (
@@ -460,30 +465,33 @@ def _listing_statements(
         .outerjoin(User, User.id == Thread.author_id)
         .where(*conditions)
         .order_by(Thread.is_pinned.desc(), newest.desc(), Thread.id.desc())
-        .limit(bindparam("limit"))
-        .offset(bindparam("offset"))
+        .limit(literal_column(str(THREADS_PER_PAGE)))
     )
+    if not first_page:
+        page = page.offset(bindparam("offset"))
     count = select(func.count()).select_from(Thread).where(*conditions)
     return page, count
 
 
-def thread_listing(
-    *, region: Any, thread_filter: ThreadFilter, page: int, per_page: int = THREADS_PER_PAGE
-) -> ListingPage:
+def thread_listing(*, region: Any, thread_filter: ThreadFilter, page: int) -> ListingPage:
     """One page of a region's threads, pinned first, with their authors and themes and how
     many there are in all: one query (two for a page past the end)."""
     page = max(page, 1)
+    per_page = THREADS_PER_PAGE
     page_query, count_query = _listing_statements(
         kind=thread_filter.kind is not None,
         theme=thread_filter.theme is not None,
         newest_first=thread_filter.sort == "nieuw",
+        first_page=page == 1,
     )
     values: dict[str, Any] = {"region_id": region.id}
     if thread_filter.kind is not None:
         values["kind"] = thread_filter.kind.value
     if thread_filter.theme is not None:
         values["theme"] = thread_filter.theme.value
-    rows = reads.rows(page_query, {**values, "limit": per_page, "offset": (page - 1) * per_page})
+    rows = reads.rows(
+        page_query, {**values, "offset": (page - 1) * per_page} if page > 1 else values
+    )
     if rows:
         total = int(rows[0][16])
     elif page > 1:
