@@ -31,7 +31,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.dialects.postgresql import TSVECTOR
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from leerplatform.actions.models import ActionItem, ActionItemTheme, ActionStatus
 from leerplatform.extensions import db
@@ -492,7 +492,8 @@ def search(
 
 
 def _hits(rows: Sequence[Any], is_match: Callable[[str], bool]) -> list[SearchHit]:
-    """Load the page's results with what they show, one query per kind of result."""
+    """Load the page's results with what they show (``templates/search/index.html``: no
+    themes, no offers), one query per kind of result."""
     ids: dict[str, list[int]] = {"post": [], "action_item": [], "place": []}
     for kind, doc_id in rows:
         ids[kind].append(doc_id)
@@ -501,29 +502,21 @@ def _hits(rows: Sequence[Any], is_match: Callable[[str], bool]) -> list[SearchHi
         posts = db.session.scalars(
             select(Post)
             .where(Post.id.in_(ids["post"]))
-            .options(
-                joinedload(Post.author),
-                joinedload(Post.thread).joinedload(Thread.region),
-                joinedload(Post.thread).selectinload(Thread.theme_links),
-            )
+            .options(joinedload(Post.author), joinedload(Post.thread).joinedload(Thread.region))
         )
         loaded.update((("post", post.id), post) for post in posts)
     if ids["action_item"]:
         items = db.session.scalars(
             select(ActionItem)
             .where(ActionItem.id.in_(ids["action_item"]))
-            .options(joinedload(ActionItem.region), selectinload(ActionItem.theme_links))
+            .options(joinedload(ActionItem.region))
         )
         loaded.update((("action_item", item.id), item) for item in items)
     if ids["place"]:
         places = db.session.scalars(
             select(Place)
             .where(Place.id.in_(ids["place"]))
-            .options(
-                joinedload(Place.region),
-                joinedload(Place.municipality),
-                selectinload(Place.offer_links),
-            )
+            .options(joinedload(Place.region), joinedload(Place.municipality))
         )
         loaded.update((("place", place.id), place) for place in places)
     hits = []
