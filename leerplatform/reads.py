@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Row, Select, event
@@ -66,11 +67,13 @@ def _statement(
 _WRITE_WORD = re.compile(r"\b(?:INSERT|UPDATE|DELETE|MERGE|INTO)\b").search
 
 
+@lru_cache(maxsize=2048)
 def _reads_only(statement: str) -> bool:
     """A SELECT, or a WITH whose parts are SELECTs. SQLAlchemy writes keywords in capitals and
     sends every value as a parameter, so a capital INSERT, UPDATE, DELETE, MERGE or INTO in the
     text is a write (or a SELECT ... FOR UPDATE, which may as well end with a rollback);
-    anything else (SET, a call, a statement of our own) counts as a write too."""
+    anything else (SET, a call, a statement of our own) counts as a write too. Remembered: the
+    statements are the few SQLAlchemy compiled once, and the regex over each cost 20 µs."""
     return statement.startswith(("SELECT", "WITH")) and _WRITE_WORD(statement) is None
 
 
