@@ -63,11 +63,11 @@ THEMES = [theme.value for theme in Theme]
 # a page of threads with their themes and the count of all (1), most recommended (1) and the
 # regiotafel block (1); a visitor gets the region alone.
 # Thread page: the user with the unread count (1), the thread with its hosts and themes, how the
-# user follows it and whether they said "works for us too" (1), the opening post with the
-# page's replies and the number of pages (1), the linked action items (1), and for a question
-# the accepted answer (1).
+# user follows it and whether they said "works for us too" (1), page bounds and the opening post
+# with the page's replies (2), the linked action items (1), and for a question the accepted
+# answer (1).
 REGION_PAGE_QUERIES = {"member": 5, "non_member": 5, "anonymous": 1}
-THREAD_PAGE_QUERIES = {"goed_voorbeeld": 4, "vraag": 5}
+THREAD_PAGE_QUERIES = {"goed_voorbeeld": 5, "vraag": 6}
 
 
 # --- people and data ----------------------------------------------------------------------
@@ -897,6 +897,33 @@ def test_pages_of_a_long_thread_hold_whole_branches_and_every_post_once(
             expected = f"/onderwerp/{thread_id}" + (f"?pagina={number}" if number > 1 else "")
             location = client.get(f"/bericht/{post_id}").headers["Location"]
             assert location == f"{expected}#bericht-{post_id}"
+
+
+def test_a_page_after_a_long_branch_is_filled_again(app: Flask, people: People) -> None:
+    """A page takes whole branches until it holds a page's worth: after a branch longer than
+    the rest of a page, the next page starts empty and fills up, however the replies before it
+    add up (a page of one reply in the middle of a thread would be a page for nothing)."""
+    thread_id = start(app, people.anna)
+    sizes = [30, REPLIES_PER_PAGE * 2 + 9, 1, 5]
+    with app.app_context():
+        ids = insert_replies(
+            branches(
+                random.Random(7),
+                thread_id=thread_id,
+                authors=[people.bram.id],
+                sizes=sizes,
+                start_at=utcnow(),
+            )
+        )
+        db.session.commit()
+    client = client_of(app, people.bram)
+    first = html(client.get(f"/onderwerp/{thread_id}"))
+    second = html(client.get(f"/onderwerp/{thread_id}?pagina=2"))
+    assert page_count(first) == 2
+    assert len(replies_on(first)) == sizes[0] + sizes[1]
+    assert {r.id for r in replies_on(second)} == set(ids[sizes[0] + sizes[1] :])
+    location = client.get(f"/bericht/{ids[-1]}").headers["Location"]
+    assert location == f"/onderwerp/{thread_id}?pagina=2#bericht-{ids[-1]}"
 
 
 # --- 6. editing and deleting ----------------------------------------------------------------

@@ -14,15 +14,12 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import (
-    CTE,
     ColumnElement,
-    Integer,
     Row,
     Select,
     and_,
     bindparam,
     case,
-    cast,
     delete,
     exists,
     func,
@@ -696,43 +693,21 @@ class PostSummary(PostState):
 
 
 @cache
-def _branch_pages() -> CTE:
-    """Each branch of a thread (its root's id) with the page it is on: a branch goes on the
-    page where the replies before it, counted in whole pages, end. So a branch is never split,
-    and a branch longer than a page gets a page of its own."""
-    branch = (
-        select(Post.root_id, func.count().label("size"))
+def _reply_statements() -> tuple[Select[Any], Select[Any]]:
+    """The sizes of a thread's branches, and the opening post with the replies of the
+    branches from one root to another: built once, the values bound on every page."""
+    bounds = (
+        select(Post.root_id, func.count())
         .where(Post.thread_id == bindparam("thread_id"), Post.is_opening.is_(False))
         .group_by(Post.root_id)
-        .subquery("branch")
+        .order_by(Post.root_id)
     )
-    # Replies before each branch; summed as an integer, so that // divides whole numbers.
-    before = (
-        select(
-            branch.c.root_id,
-            (
-                cast(func.sum(branch.c.size).over(order_by=branch.c.root_id), Integer)
-                - branch.c.size
-            ).label("before"),
-        )
-    ).subquery("before")
-    return select(
-        before.c.root_id,
-        func.dense_rank()
-        .over(order_by=before.c.before // bindparam("per_page", type_=Integer))
-        .label("page"),
-    ).cte("branch_pages")
-
-
-@cache
-def _reply_statement() -> Select[Any]:
-    """The opening post and the replies of one page, in reading order, each row with the
-    number of pages: one query, its values bound on every page."""
-    pages = _branch_pages()
-    on_page = pages.c.page == bindparam("number")
-    first = select(func.min(pages.c.root_id)).where(on_page).scalar_subquery()
-    last = select(func.max(pages.c.root_id)).where(on_page).scalar_subquery()
-    return (
+    on_page = and_(
+        Post.is_opening.is_(False),
+        Post.root_id >= bindparam("first"),
+        Post.root_id <= bindparam("last"),
+    )
+    posts = (
         select(
             Post.id,
             Post.thread_id,
@@ -752,52 +727,58 @@ def _reply_statement() -> Select[Any]:
             User.display_name,
             User.participant_kind,
             User.is_admin,
-            select(func.max(pages.c.page)).scalar_subquery(),
         )
         .outerjoin(User, User.id == Post.author_id)
-        .where(
-            Post.thread_id == bindparam("thread_id"),
-            or_(
-                Post.is_opening.is_(True),
-                and_(Post.is_opening.is_(False), Post.root_id >= first, Post.root_id <= last),
-            ),
-        )
+        .where(Post.thread_id == bindparam("thread_id"), or_(Post.is_opening.is_(True), on_page))
         .order_by(Post.is_opening.desc(), Post.root_id, Post.path)
     )
+    return bounds, posts
 
 
-def _reply_rows(thread: Thread, number: int, per_page: int) -> tuple[Sequence[Row[Any]], int]:
-    found = reads.rows(
-        _reply_statement(), {"thread_id": thread.id, "number": number, "per_page": per_page}
-    )
-    pages = max((row[18] or 0 for row in found[:1]), default=0)
-    return found, max(pages, 1)
+def _page_bounds(thread: Thread, per_page: int) -> list[tuple[int, int]]:
+    """(first root id, last root id) per page; branches are never split over pages."""
+    counts = reads.rows(_reply_statements()[0], {"thread_id": thread.id})
+    bounds: list[tuple[int, int]] = []
+    first: int | None = None
+    size = 0
+    for root_id, count in counts:
+        if first is None:
+            first = root_id
+        size += count
+        if size >= per_page:
+            bounds.append((first, root_id))
+            first, size = None, 0
+    if first is not None:
+        bounds.append((first, counts[-1][0]))
+    return bounds
 
 
 def reply_page(thread: Thread, number: int, per_page: int = REPLIES_PER_PAGE) -> ReplyPage:
-    """The opening post and the replies on page ``number`` (from 1): one query, whatever the
-    thread's size (two for a page past the last, which shows the last). The posts come as rows
-    with their authors, without their Markdown source: the page shows the HTML."""
-    number = max(number, 1)
-    found, pages = _reply_rows(thread, number, per_page)
-    if number > pages:
-        number = pages
-        found, pages = _reply_rows(thread, number, per_page)
-    posts = [
+    """The opening post and the replies on page ``number`` (from 1): two queries, whatever the
+    thread's size. The posts come as rows with their authors, without their Markdown source:
+    the page shows the HTML."""
+    bounds = _page_bounds(thread, per_page)
+    pages = max(len(bounds), 1)
+    number = min(max(number, 1), pages)
+    # Without replies, a page from 0 to -1 holds none: only the opening post matches.
+    first, last = bounds[number - 1] if bounds else (0, -1)
+    found = [
         PostSummary(
             *row[:15],
             author=AuthorSummary(row[4], row[15], row[16], row[17]) if row[4] is not None else None,
             thread=thread,
         )
-        for row in found
+        for row in reads.rows(
+            _reply_statements()[1], {"thread_id": thread.id, "first": first, "last": last}
+        )
     ]
-    opening = posts[0] if posts and posts[0].is_opening else None
-    replies = posts[1:] if opening is not None else posts
+    opening = found[0] if found and found[0].is_opening else None
+    posts = [post for post in found if not post.is_opening]
     return ReplyPage(
         number=number,
         pages=pages,
-        posts=replies,
-        parents={p.id: p for p in replies},
+        posts=posts,
+        parents={p.id: p for p in posts},
         opening=opening,
     )
 
@@ -806,12 +787,10 @@ def page_of_post(post: Post, per_page: int = REPLIES_PER_PAGE) -> int:
     """The reply page a post is on (1 for the opening post)."""
     if post.is_opening or post.root_id is None:
         return 1
-    pages = _branch_pages()
-    page = reads.scalar(
-        select(pages.c.page).where(pages.c.root_id == post.root_id),
-        {"thread_id": post.thread_id, "per_page": per_page},
-    )
-    return int(page or 1)
+    for number, (first, last) in enumerate(_page_bounds(post.thread, per_page), start=1):
+        if first <= post.root_id <= last:
+            return number
+    return 1
 
 
 def revisions_of(post: Post) -> Sequence[PostRevision]:
