@@ -60,7 +60,7 @@ def _statement(
     _context: ExecutionContext | None,
     _executemany: bool,
 ) -> None:
-    if not _reads_only(statement):
+    if not statement.startswith(("SELECT", "WITH")) or not _reads_only(statement):
         connection.info[READ_ONLY] = False
 
 
@@ -72,8 +72,14 @@ def _reads_only(statement: str) -> bool:
     """A SELECT, or a WITH whose parts are SELECTs. SQLAlchemy writes keywords in capitals and
     sends every value as a parameter, so a capital INSERT, UPDATE, DELETE, MERGE or INTO in the
     text is a write (or a SELECT ... FOR UPDATE, which may as well end with a rollback);
-    anything else (SET, a call, a statement of our own) counts as a write too. Remembered: the
-    statements are the few SQLAlchemy compiled once, and the regex over each cost 20 µs."""
+    anything else (SET, SAVEPOINT, a statement of our own) counts as a write too. Remembered
+    (only statements that start as a read come here, so a seed's long INSERTs are not kept):
+    the statements are the few SQLAlchemy compiled once, and the regex cost 20 µs each.
+
+    What this cannot see, and the code must therefore not do in a request that may end as
+    read-only: writing through the DBAPI connection or a cursor of its own (past SQLAlchemy's
+    events), a SELECT of a function that changes something (``pg_notify``, ``set_config`` for
+    the session, a function that writes), or a write in lower case in a ``text()``."""
     return statement.startswith(("SELECT", "WITH")) and _WRITE_WORD(statement) is None
 
 

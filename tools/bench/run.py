@@ -64,6 +64,8 @@ class Result:
     cpu_ms: float | None = None
     ratio: float = 0.0
     rounds: list[Sample] = field(default_factory=list)
+    ceiling_beside: list[Sample] = field(default_factory=list)
+    """The ceiling's sample taken just before each of this page's rounds."""
 
 
 @dataclass(frozen=True)
@@ -76,16 +78,17 @@ class Sample:
     errors: int
 
 
-def combine(result: Result, ceiling: list[Sample]) -> None:
+def combine(result: Result) -> None:
     """Fill a result from its rounds: the medians, and its ratio to the ceiling as the median of
-    the per-round ratios. The machine's speed drifts over minutes; a page and the ceiling measured
-    seconds apart see nearly the same machine, so the ratio of a round is what it says."""
+    its ratios to the ceiling's sample taken just before it. The machine's speed drifts over
+    minutes; a page and the ceiling measured seconds apart see nearly the same machine."""
     samples = result.rounds
     result.rps = median(s.rps for s in samples)
     result.p50_ms = median(s.p50_ms for s in samples)
     result.p99_ms = median(s.p99_ms for s in samples)
     result.errors = sum(s.errors for s in samples)
-    result.ratio = median(s.rps / (c.rps or 1.0) for s, c in zip(samples, ceiling, strict=True))
+    beside = result.ceiling_beside or samples
+    result.ratio = median(s.rps / (c.rps or 1.0) for s, c in zip(samples, beside, strict=True))
 
 
 def parse_args() -> argparse.Namespace:
@@ -360,12 +363,12 @@ def write_report(
         "",
         f"Load: wrk, 2 threads, {args.connections} connections, against gunicorn with"
         f" {args.workers} sync workers on the same machine, logged in as a participant (the"
-        f" ceiling anonymously). After a warm-up of {args.warmup} s a page, the pages take turns"
-        f" with the ceiling in {args.rounds} rounds of {max(2, round(args.duration / args.rounds))}"
-        " s a page: req/s, p50 and p99 are the medians of the rounds, and a page's share of the"
-        " ceiling is the median of its ratio to the ceiling in the same round (this machine's"
-        " speed drifts from minute to minute; a page and the ceiling measured seconds apart meet"
-        " the same machine). Queries: SQL"
+        f" ceiling anonymously). After a warm-up of {args.warmup} s a page, each page is measured"
+        f" in {args.rounds} rounds of {max(2, round(args.duration / args.rounds))} s, each right"
+        " after a run of the ceiling: req/s, p50 and p99 are the medians of the rounds, and a"
+        " page's share of the ceiling is the median of its ratios to the ceiling run just before"
+        " it (this machine's speed drifts from minute to minute; a page and the ceiling measured"
+        " seconds apart meet the same machine). Queries: SQL"
         " statements per request, on the bench data and on the demo data (`flask demo load`)."
         " CPU ms: the app's own CPU time per request, in-process through the test client (20"
         " requests after a warm-up), which other work on the machine hardly changes; its ratio"
@@ -479,25 +482,33 @@ def main() -> int:
             wrk(base + result.page.path, cookie if result.page.login else None,
                 args.connections, args.warmup)  # fmt: skip
         seconds = max(2, round(args.duration / args.rounds))
+        if not measured or measured[0] is not results[0]:
+            print("the ceiling page did not answer: nothing to compare with", file=sys.stderr)
+            return 1
+        ceiling, pages_measured = measured[0], measured[1:]
+
+        def run(result: Result) -> Sample:
+            sample = wrk(base + result.page.path, cookie if result.page.login else None,
+                         args.connections, seconds)  # fmt: skip
+            print(f"   {result.page.name}: {sample.rps:.0f} req/s, p50 {sample.p50_ms:.1f}"
+                  f" ms, p99 {sample.p99_ms:.1f} ms", flush=True)  # fmt: skip
+            return sample
+
         for number in range(1, args.rounds + 1):
-            print(f"== round {number} of {args.rounds}: {seconds} s a page ==", flush=True)
-            for result in measured:
-                sample = wrk(base + result.page.path, cookie if result.page.login else None,
-                             args.connections, seconds)  # fmt: skip
-                result.rounds.append(sample)
-                print(f"   {result.page.name}: {sample.rps:.0f} req/s, p50 {sample.p50_ms:.1f}"
-                      f" ms, p99 {sample.p99_ms:.1f} ms", flush=True)  # fmt: skip
-    if results[0].status != 200:
-        print("the ceiling page did not answer: nothing to compare with", file=sys.stderr)
-        return 1
-    for result in results:
-        if result.status == 200:
-            combine(result, results[0].rounds)
-            print(
-                f"== {result.page.name}: {result.rps:.0f} req/s, {result.ratio:.0%} of the"
-                f" ceiling, p99 {result.p99_ms:.1f} ms, {result.errors} errors,"
-                f" {result.queries} queries ({result.demo_queries} on the demo data)"
-            )
+            print(f"== round {number} of {args.rounds}: {seconds} s a page, the ceiling before"
+                  " each ==", flush=True)  # fmt: skip
+            for result in pages_measured:
+                before = run(ceiling)
+                ceiling.rounds.append(before)
+                result.ceiling_beside.append(before)
+                result.rounds.append(run(result))
+    for result in measured:
+        combine(result)
+        print(
+            f"== {result.page.name}: {result.rps:.0f} req/s, {result.ratio:.0%} of the"
+            f" ceiling, p99 {result.p99_ms:.1f} ms, {result.errors} errors,"
+            f" {result.queries} queries ({result.demo_queries} on the demo data)"
+        )
     load = "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
     missed = write_report(args.output, results, info, args, load)
     print(Path(args.output).read_text())
