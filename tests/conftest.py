@@ -38,11 +38,13 @@ def _worker_suffix() -> str:
 
 @pytest.fixture(autouse=True)
 def fresh_monitor_figures() -> None:
-    """Every test its own world: the monitor's figures of an earlier test (same ids, same
-    period) are not remembered into this one."""
+    """Every test its own world: the monitor's figures and a thread's page bounds of an earlier
+    test (same ids, same period) are not remembered into this one."""
     from leerplatform.actions.services import forget_monitor_figures
+    from leerplatform.forum.services import forget_page_bounds
 
     forget_monitor_figures()
+    forget_page_bounds()
 
 
 @pytest.fixture(autouse=True)

@@ -11,8 +11,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
+from threading import Lock
 from typing import Any
 
+from cachetools import LRUCache
 from sqlalchemy import (
     ColumnElement,
     Row,
@@ -574,6 +576,9 @@ class ThreadPage:
     thread: Thread
     follow: FollowLevel | None
     recommended: bool
+    posted_replies: int = 0
+    """Every reply ever posted in the thread, deleted ones included (their placeholders stay):
+    this only grows, so it tells whether the thread's branches changed."""
 
 
 @cache
@@ -588,11 +593,17 @@ def _thread_page() -> Select[Any]:
         load_only(Place.id, Place.name, Place.status, Place.proposed_by_id, Place.region_id),
         joinedload(Place.region).load_only(Region.id),
     )
+    replies = (
+        select(func.count())
+        .where(Post.thread_id == Thread.id, Post.is_opening.is_(False))
+        .scalar_subquery()
+    )
     return (
         select(
             Thread,
             following.follow_level_column(Follow.thread_id, Thread.id).scalar_subquery(),
             recommended,
+            replies,
         )
         .where(Thread.id == bindparam("thread_id"))
         .options(
@@ -613,9 +624,12 @@ def thread_page(thread_id: int, reader: Any) -> ThreadPage | None:
     row = db.session.execute(_thread_page(), values).unique().one_or_none()
     if row is None:
         return None
-    thread, follow, recommended = row
+    thread, follow, recommended, replies = row
     return ThreadPage(
-        thread=thread, follow=following.as_follow_level(follow), recommended=bool(recommended)
+        thread=thread,
+        follow=following.as_follow_level(follow),
+        recommended=bool(recommended),
+        posted_replies=int(replies or 0),
     )
 
 
@@ -735,6 +749,34 @@ def _reply_statements() -> tuple[Select[Any], Select[Any]]:
     return bounds, posts
 
 
+_bounds: LRUCache[tuple[Any, ...], list[tuple[int, int]]] = LRUCache(maxsize=20_000)
+_bounds_lock = Lock()
+
+
+def forget_page_bounds() -> None:
+    """Work the pages out anew (tests that reuse a thread's id in a new database)."""
+    with _bounds_lock:
+        _bounds.clear()
+
+
+def _remembered_bounds(
+    thread: Thread, per_page: int, posted_replies: int | None
+) -> list[tuple[int, int]]:
+    """The page bounds, remembered per process under what decides them: replies are only ever
+    added (a deleted one keeps its place), so a thread with as many replies as before has the
+    same branches. The count comes from the thread's own query (``ThreadPage``); without it the
+    bounds are worked out."""
+    if posted_replies is None:
+        return _page_bounds(thread, per_page)
+    key = (thread.id, thread.created_at, posted_replies, per_page)
+    found = _bounds.get(key)
+    if found is None:
+        found = _page_bounds(thread, per_page)
+        with _bounds_lock:
+            _bounds[key] = found
+    return found
+
+
 def _page_bounds(thread: Thread, per_page: int) -> list[tuple[int, int]]:
     """(first root id, last root id) per page; branches are never split over pages."""
     counts = reads.rows(_reply_statements()[0], {"thread_id": thread.id})
@@ -753,11 +795,18 @@ def _page_bounds(thread: Thread, per_page: int) -> list[tuple[int, int]]:
     return bounds
 
 
-def reply_page(thread: Thread, number: int, per_page: int = REPLIES_PER_PAGE) -> ReplyPage:
-    """The opening post and the replies on page ``number`` (from 1): two queries, whatever the
-    thread's size. The posts come as rows with their authors, without their Markdown source:
-    the page shows the HTML."""
-    bounds = _page_bounds(thread, per_page)
+def reply_page(
+    thread: Thread,
+    number: int,
+    per_page: int = REPLIES_PER_PAGE,
+    *,
+    posted_replies: int | None = None,
+) -> ReplyPage:
+    """The opening post and the replies on page ``number`` (from 1): one query, whatever the
+    thread's size, when ``posted_replies`` (from ``thread_page``) finds the page bounds
+    remembered; two when they are worked out. The posts come as rows with their authors,
+    without their Markdown source: the page shows the HTML."""
+    bounds = _remembered_bounds(thread, per_page, posted_replies)
     pages = max(len(bounds), 1)
     number = min(max(number, 1), pages)
     # Without replies, a page from 0 to -1 holds none: only the opening post matches.

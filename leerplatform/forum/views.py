@@ -168,7 +168,9 @@ def show_thread(thread_id: int) -> str:
         abort(404)
     thread = shown.thread
     require(can_read_region(current_user, thread.region))
-    page = services.reply_page(thread, request.args.get("pagina", 1, type=int))
+    page = services.reply_page(
+        thread, request.args.get("pagina", 1, type=int), posted_replies=shown.posted_replies
+    )
     return render_template(
         "forum/thread.html",
         thread=thread,
