@@ -365,9 +365,7 @@ def test_the_remembered_header_shows_each_reader_their_own_menu_and_count(
 def test_a_remembered_header_and_footer_carry_this_pages_token(
     app: Flask, made: Any, client: FlaskClient, auth: Auth
 ) -> None:
-    with app.app_context():
-        email = make_user(region_code="5515").email
-    auth.login(email)
+    _log_in_a_reader(app, auth)
     pages = [client.get("/regio/5515").get_data(as_text=True) for _ in range(2)]
     for page in pages:
         assert "<lp-form-token>" not in page

@@ -576,7 +576,7 @@ class ThreadPage:
     thread: Thread
     follow: FollowLevel | None
     recommended: bool
-    posted_replies: int = 0
+    posted_replies: int
     """Every reply ever posted in the thread, deleted ones included (their placeholders stay):
     this only grows, so it tells whether the thread's branches changed."""
 
@@ -769,7 +769,8 @@ def _remembered_bounds(
     if posted_replies is None:
         return _page_bounds(thread, per_page)
     key = (thread.id, thread.created_at, posted_replies, per_page)
-    found = _bounds.get(key)
+    with _bounds_lock:  # a look-up reorders the cache too
+        found = _bounds.get(key)
     if found is None:
         found = _page_bounds(thread, per_page)
         with _bounds_lock:
