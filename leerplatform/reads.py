@@ -14,14 +14,20 @@ each query of each page anew; now a page's queries are prepared once per connect
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Row, Select, event
 from sqlalchemy.engine.interfaces import DBAPICursor, ExecutionContext
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.types import Text
 
 from leerplatform.extensions import db
 
@@ -37,6 +43,44 @@ def scalar(statement: Select[Any], values: Mapping[str, Any] | None = None) -> A
     """The first column of the first row, or None."""
     db.session.flush()
     return db.session.connection().execute(statement, values).scalar()
+
+
+class json_rows(FunctionElement[str]):  # noqa: N801 - reads like the SQL function it is
+    """An aggregate: the rows it sees as one JSON array of arrays, ``[[a, b], ...]``, as text.
+
+    For the few rows that go with a page's main row (a region's next meetings, its good
+    practices): as a scalar subquery over a subquery of their own, they come in the main row's
+    query instead of a query of their own, which costs the app more than the rows.
+    :func:`json_rows_of` reads the text (text, not JSON: a row with a collection joined in
+    must be hashable). JSON knows no timestamps, so those come as text: :func:`json_datetime`
+    reads them. The order of the rows is the subquery's in practice, but no database promises
+    it: sort them after reading."""
+
+    type = Text()
+    inherit_cache = True
+    name = "json_rows"
+
+
+@compiles(json_rows)
+def _json_rows(element: json_rows, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"json_group_array(json_array({compiler.process(element.clauses, **kw)}))"
+
+
+@compiles(json_rows, "postgresql")
+def _json_rows_postgresql(element: json_rows, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"CAST(json_agg(json_build_array({compiler.process(element.clauses, **kw)})) AS TEXT)"
+
+
+def json_rows_of(value: str | None) -> list[list[Any]]:
+    """The rows :class:`json_rows` gave (None from PostgreSQL when there were none)."""
+    return json.loads(value) if value else []
+
+
+def json_datetime(value: str) -> datetime:
+    """A timestamp as :class:`json_rows` gives it: ISO 8601 with its offset from PostgreSQL,
+    without one (but UTC, as every timestamp we store) from SQLite."""
+    moment = datetime.fromisoformat(value)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 READ_ONLY = "leerplatform_read_only"

@@ -67,7 +67,7 @@ THEMES = [theme.value for theme in Theme]
 # (1), the page bounds (1, only when that number is new to the process: they are remembered
 # under it), the opening post with the page's replies (1), the linked action items (1), and for
 # a question the accepted answer (1).
-REGION_PAGE_QUERIES = {"member": 5, "non_member": 5, "anonymous": 1}
+REGION_PAGE_QUERIES = {"member": 3, "non_member": 3, "anonymous": 1}
 THREAD_PAGE_QUERIES = {"goed_voorbeeld": 4, "vraag": 5}
 
 
@@ -1230,6 +1230,33 @@ def test_the_region_page_lists_the_most_recommended_good_practices(
     assert f'href="/onderwerp/{most}"' in section.group(0)
     assert f'href="/onderwerp/{none}"' not in section.group(0)
     assert f'href="/onderwerp/{other}"' not in section.group(0)
+
+
+def test_the_region_page_lists_five_good_practices_most_recommended_first_then_latest(
+    app: Flask, people: People
+) -> None:
+    """The list comes with the region in one query (as JSON) and is put in order after: by
+    how many recommend it, then by the latest activity; no more than five."""
+    now = utcnow()
+    counts = {"Eén": 2, "Twee": 5, "Drie": 2, "Vier": 1, "Vijf": 0, "Zes": 3, "Zeven": 2}
+    ids = {
+        title: start(app, people.anna, title=f"Voorbeeld {title}", kind="goed_voorbeeld")
+        for title in counts
+    }
+    with app.app_context():
+        for hours, (title, count) in enumerate(counts.items()):
+            thread = db.session.get(Thread, ids[title])
+            thread.recommendation_count = count
+            thread.last_activity_at = now - timedelta(hours=hours)
+        db.session.commit()
+
+    page = html(client_of(app, people.olaf).get(f"/regio/{AMSTERDAM}"))
+
+    section = re.search(r'<section aria-labelledby="aanbevolen-titel".*?</section>', page, re.S)
+    assert section, "no list of recommended good practices"
+    listed = re.findall(r'href="/onderwerp/(\d+)"', section.group(0))
+    # 5, 3, then the three with 2 by latest activity (Eén, Drie, Zeven); Vier and Vijf drop.
+    assert listed == [str(ids[title]) for title in ["Twee", "Zes", "Eén", "Drie", "Zeven"]]
 
 
 def test_the_national_space_lists_the_most_recommended_good_practices_of_every_space(

@@ -4,13 +4,14 @@ statements); one that changed anything and did not commit is rolled back, as bef
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event, select, update
 
-from leerplatform import end_session_quietly
+from leerplatform import end_session_quietly, reads
 from leerplatform.accounts.models import User
 from leerplatform.extensions import db
 from tests.conftest import Auth
@@ -116,3 +117,40 @@ def test_only_a_select_counts_as_reading(statement: str, reads: bool) -> None:
     from leerplatform.reads import _reads_only
 
     assert _reads_only(statement) is reads
+
+
+def test_json_rows_brings_several_rows_as_one_column_with_their_values_intact(
+    app: Flask, regions: None
+) -> None:
+    """Text with quotes and accents, numbers, true and false, a timestamp and nothing come
+    back as they went in, on SQLite and on PostgreSQL; no rows at all read as none."""
+    with app.app_context():
+        moment = datetime(2026, 12, 4, 9, 30, 15, 123456, tzinfo=UTC)
+        names = ['Moeder van "Ties"', "Zoë\nen Daan"]
+        for number, name in enumerate(names):
+            user = make_user(display_name=name)
+            user.created_at = moment + timedelta(days=number)
+            user.totp_secret = None
+            user.is_admin = number == 1
+        db.session.commit()
+        shown = (
+            select(User.id, User.display_name, User.is_admin, User.created_at, User.totp_secret)
+            .where(User.display_name.in_(names))
+            .subquery()
+        )
+        value = db.session.scalar(select(reads.json_rows(*shown.c)))
+        rows = sorted(reads.json_rows_of(value), key=lambda row: row[3])
+        assert [(row[1], bool(row[2]), reads.json_datetime(row[3]), row[4]) for row in rows] == [
+            (names[0], False, moment, None),
+            (names[1], True, moment + timedelta(days=1), None),
+        ]
+        assert all(isinstance(row[0], int) for row in rows)
+        nothing = shown.element.where(User.id < 0).subquery()
+        assert reads.json_rows_of(db.session.scalar(select(reads.json_rows(*nothing.c)))) == []
+
+
+def test_json_datetime_reads_both_databases_ways_of_writing_a_moment() -> None:
+    expected = datetime(2026, 12, 4, 9, 30, tzinfo=UTC)
+    assert reads.json_datetime("2026-12-04T09:30:00+00:00") == expected
+    assert reads.json_datetime("2026-12-04T10:30:00+01:00") == expected
+    assert reads.json_datetime("2026-12-04 09:30:00.000000") == expected

@@ -18,6 +18,7 @@ from cachetools import LRUCache
 from sqlalchemy import (
     ColumnElement,
     Row,
+    ScalarSelect,
     Select,
     and_,
     bindparam,
@@ -535,8 +536,12 @@ def _most_recommended(*, national: bool) -> Select[Any]:
     )
 
 
+RECOMMENDED_ON_PAGE = 5
+"""A space's page lists its five most recommended good practices."""
+
+
 def most_recommended(
-    *, region: Region, readable_ids: Iterable[int] = (), limit: int = 5
+    *, region: Region, readable_ids: Iterable[int] = (), limit: int = RECOMMENDED_ON_PAGE
 ) -> list[Recommended]:
     """The good practices that most people said work for them too: a region's own, or, for the
     national space, those of every space the reader may read (``readable_ids``)."""
@@ -545,6 +550,42 @@ def most_recommended(
     )
     statement = _most_recommended(national=region.is_national)
     return [Recommended(*row) for row in reads.rows(statement, {**values, "limit": limit})]
+
+
+@cache
+def recommended_column() -> ScalarSelect[Any]:
+    """:func:`most_recommended` for the region of the enclosing query (a ``select`` of
+    :class:`Region`) as one :class:`~leerplatform.reads.json_rows` column: the region's page
+    reads them in the region's own query. :func:`recommended_from_column` reads it."""
+    shown = (
+        select(Thread.id, Thread.title, Thread.recommendation_count, Thread.last_activity_at)
+        .where(
+            Thread.region_id == Region.id,
+            Thread.kind == ThreadKind.GOED_VOORBEELD.value,
+            Thread.recommendation_count > 0,
+        )
+        .order_by(Thread.recommendation_count.desc(), Thread.last_activity_at.desc())
+        .limit(literal_column(str(RECOMMENDED_ON_PAGE)))
+        .correlate(Region)
+        .subquery()
+    )
+    return select(reads.json_rows(*shown.c)).scalar_subquery()
+
+
+def recommended_from_column(value: str | None, region: Region) -> list[Recommended]:
+    """What :func:`recommended_column` gave for ``region``, in the order of ``most_recommended``."""
+    found = sorted(
+        (
+            (int(count), reads.json_datetime(last_activity_at), int(thread_id), title)
+            for thread_id, title, count, last_activity_at in reads.json_rows_of(value)
+        ),
+        key=lambda row: (row[0], row[1]),
+        reverse=True,
+    )
+    return [
+        Recommended(thread_id, title, count, region.name, region.is_national)
+        for count, _moment, thread_id, title in found
+    ]
 
 
 @cache

@@ -180,9 +180,16 @@ def show_thread(thread_id: int) -> str:
         recommended=shown.recommended,
         banners=banners_for_thread(thread),
         follow=shown.follow,
-        form=_with_submission_key(ReplyForm(formdata=None)),
-        confirm=ConfirmForm(),
+        # The reply editor under the conversation is always empty (a reply with an error
+        # comes back on its own page): its markup is remembered, and only its two tokens are
+        # new on every page, so no form is built unless that markup is not remembered yet.
+        submission_key=services.new_submission_key(),
+        empty_reply_form=_empty_reply_form,
     )
+
+
+def _empty_reply_form() -> ReplyForm:
+    return ReplyForm(formdata=None)
 
 
 @bp.post("/onderwerp/<int:thread_id>/reageren")

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, bindparam, func, or_, select, update
+from sqlalchemy import ScalarSelect, bindparam, func, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from leerplatform import reads
@@ -463,22 +463,27 @@ class MeetingSummary:
 
 
 @cache
-def _region_space_meetings() -> Select[Any]:
-    # Built once: every region page asks it.
+def space_meetings_column() -> ScalarSelect[Any]:
+    """The next meeting and the latest past ones of the region in the enclosing query (a
+    ``select`` of :class:`Region`, with ``now`` bound) as one :class:`~leerplatform.reads.json_rows`
+    column: the region's page reads them in the region's own query.
+    :func:`space_meetings_from_column` makes them summaries again."""
     upcoming = (
         select(Meeting.id)
-        .where(Meeting.region_id == bindparam("region_id"), Meeting.ends_at > bindparam("now"))
+        .where(Meeting.region_id == Region.id, Meeting.ends_at > bindparam("now"))
         .order_by(Meeting.starts_at, Meeting.id)
         .limit(1)
+        .correlate(Region)
         .scalar_subquery()
     )
     past = (
         select(Meeting.id)
-        .where(Meeting.region_id == bindparam("region_id"), Meeting.ends_at <= bindparam("now"))
+        .where(Meeting.region_id == Region.id, Meeting.ends_at <= bindparam("now"))
         .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
         .limit(PAST_MEETINGS_ON_REGION_PAGE)
+        .correlate(Region)
     )
-    return (
+    shown = (
         select(
             Meeting.id,
             Meeting.title,
@@ -490,18 +495,38 @@ def _region_space_meetings() -> Select[Any]:
             Meeting.minutes_published_at,
         )
         .where(or_(Meeting.id == upcoming, Meeting.id.in_(past)))
-        .order_by(Meeting.starts_at.desc())
+        .correlate(Region)
+        .subquery()
     )
+    return select(reads.json_rows(*shown.c)).scalar_subquery()
 
 
-def region_space_meetings(
-    region: Region, now: datetime
+def space_meetings_from_column(
+    value: str | None, now: datetime
 ) -> tuple[MeetingSummary | None, list[MeetingSummary]]:
-    """For the region's page, in one query: the next meeting and the latest past ones."""
-    found = [
-        MeetingSummary(*row)
-        for row in reads.rows(_region_space_meetings(), {"region_id": region.id, "now": now})
-    ]
+    """What :func:`space_meetings_column` gave: the next meeting, and the past ones latest
+    first."""
+    found = sorted(
+        (
+            MeetingSummary(
+                id=int(meeting_id),
+                title=title,
+                starts_at=reads.json_datetime(starts_at),
+                ends_at=reads.json_datetime(ends_at),
+                location=location,
+                video_url=video_url,
+                is_demo=bool(is_demo),
+                minutes_published_at=(
+                    reads.json_datetime(minutes_at) if minutes_at is not None else None
+                ),
+            )
+            for meeting_id, title, starts_at, ends_at, location, video_url, is_demo, minutes_at in (
+                reads.json_rows_of(value)
+            )
+        ),
+        key=lambda meeting: (meeting.starts_at, meeting.id),
+        reverse=True,
+    )
     coming = next((m for m in found if m.ends_at > now), None)
     return coming, [m for m in found if m.ends_at <= now]
 

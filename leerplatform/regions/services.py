@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,12 @@ from leerplatform.accounts.models import User
 from leerplatform.extensions import db
 from leerplatform.following.models import Follow, FollowLevel
 from leerplatform.following.services import as_follow_level, follow_level_column
+from leerplatform.forum.services import Recommended, recommended_column, recommended_from_column
+from leerplatform.meetings.services import (
+    MeetingSummary,
+    space_meetings_column,
+    space_meetings_from_column,
+)
 from leerplatform.permissions import can_read_region, is_logged_in
 from leerplatform.regions.models import (
     NATIONAL_CODE,
@@ -168,15 +175,19 @@ separator: no name has it)."""
 @dataclass(frozen=True, slots=True)
 class RegionPage:
     """What a space's page shows of the region itself: the region with its hosts, the names of
-    its municipalities (in order) and how the reader follows it."""
+    its municipalities (in order) and how the reader follows it; for a regional space also its
+    most recommended good practices, its next meeting and its latest past ones."""
 
     region: Region
     municipalities: tuple[str, ...]
     follow: FollowLevel | None
+    recommended: tuple[Recommended, ...] = ()
+    next_meeting: MeetingSummary | None = None
+    past_meetings: tuple[MeetingSummary, ...] = ()
 
 
 @cache
-def _region_page() -> Select[Any]:
+def _region_page(*, regional: bool) -> Select[Any]:
     names = (
         select(func.aggregate_strings(Municipality.name, NAME_SEPARATOR))
         .where(Municipality.region_id == Region.id)
@@ -186,27 +197,44 @@ def _region_page() -> Select[Any]:
     # Of the hosts the page shows their names (and remembers it under their kind too): their
     # other columns are not read.
     hosts = joinedload(Region.host_links).joinedload(RegionHost.user)
+    # A regional space's page also lists its good practices and meetings: in this query as
+    # well, one JSON column each, rather than two queries more.
+    parts = (recommended_column(), space_meetings_column()) if regional else ()
     return (
-        select(Region, names, follow)
+        select(Region, names, follow, *parts)
         .where(Region.code == bindparam("code"))
         .options(hosts.load_only(User.id, User.display_name, User.participant_kind))
     )
 
 
-def region_page(code: str, reader: Any) -> RegionPage | None:
-    """The region for its page, with its municipalities and the reader's follow level as
-    columns of the same row: one query where there were three."""
+def region_page(code: str, reader: Any, now: datetime) -> RegionPage | None:
+    """The region for its page, with its municipalities, the reader's follow level and (for a
+    regional space) its good practices and meetings as columns of the same row: one query
+    where there were five. Whether the reader may see all of it is for the caller to decide."""
+    regional = code != NATIONAL_CODE
     values = {"code": code, "reader_id": reader.id if is_logged_in(reader) else None}
-    row = db.session.execute(_region_page(), values).unique().one_or_none()
+    if regional:
+        values["now"] = now
+    row = db.session.execute(_region_page(regional=regional), values).unique().one_or_none()
     if row is None:
         return None
-    region, names, follow = row
-    return RegionPage(
+    region, names, follow, *parts = row
+    page = RegionPage(
         region=region,
         # The order of the names, as ``ORDER BY name`` gave it (code points: our databases
         # sort text that way); an aggregate keeps no order on SQLite.
         municipalities=tuple(sorted(names.split(NAME_SEPARATOR))) if names else (),
         follow=as_follow_level(follow),
+    )
+    if not parts:
+        return page
+    recommended, meetings = parts
+    next_meeting, past_meetings = space_meetings_from_column(meetings, now)
+    return replace(
+        page,
+        recommended=tuple(recommended_from_column(recommended, region)),
+        next_meeting=next_meeting,
+        past_meetings=tuple(past_meetings),
     )
 
 

@@ -13,12 +13,12 @@ from leerplatform.extensions import db
 from leerplatform.forum.forms import RegionSettingsForm
 from leerplatform.forum.models import THEME_LABELS, THREAD_KIND_LABELS
 from leerplatform.forum.services import (
+    Recommended,
     ThreadFilter,
     most_recommended,
     set_members_only,
     thread_listing,
 )
-from leerplatform.meetings.services import region_space_meetings
 from leerplatform.permissions import (
     can_join_region,
     can_leave_region,
@@ -66,24 +66,26 @@ def national() -> str:
 
 def _show(code: str) -> str:
     """A space: who hosts it and, for those who may read it, its threads."""
-    page: RegionPage | None = region_page(code, current_user)
+    page: RegionPage | None = region_page(code, current_user, utcnow())
     if page is None:
         abort(404)
     region = page.region
     readable = can_read_region(current_user, region)
-    next_meeting, past_meetings = (
-        region_space_meetings(region, utcnow())
-        if readable and not region.is_national
-        else (None, ())
-    )
     thread_filter = ThreadFilter.from_args(
         request.args.get("soort"), request.args.get("thema"), request.args.get("sorteer")
     )
+    if not readable:
+        recommended: tuple[Recommended, ...] = ()
+    elif region.is_national:
+        recommended = tuple(
+            most_recommended(region=region, readable_ids=readable_region_ids(current_user))
+        )
+    else:
+        recommended = page.recommended
     return render_template(
         "regions/show.html",
         region=region,
         municipalities=() if region.is_national else page.municipalities,
-        form=ConfirmForm(),
         readable=readable,
         thread_filter=thread_filter,
         threads=(
@@ -96,19 +98,10 @@ def _show(code: str) -> str:
             else None
         ),
         # Tuples: the page remembers its parts under what they show.
-        recommended=(
-            tuple(
-                most_recommended(
-                    region=region,
-                    readable_ids=readable_region_ids(current_user) if region.is_national else (),
-                )
-            )
-            if readable
-            else ()
-        ),
+        recommended=recommended,
         follow=page.follow if readable else None,
-        next_meeting=next_meeting,
-        past_meetings=tuple(past_meetings),
+        next_meeting=page.next_meeting if readable else None,
+        past_meetings=page.past_meetings if readable else (),
         kind_labels=THREAD_KIND_LABELS,
         theme_labels=THEME_LABELS,
         settings_form=(
