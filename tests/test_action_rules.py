@@ -830,6 +830,39 @@ def test_every_linked_thread_shows_resolved_until_the_item_is_reopened(
         assert "<strong>Opgelost</strong>" not in page
 
 
+def test_a_thread_shows_resolved_items_first_then_the_latest_and_only_what_the_reader_may_see(
+    app: Flask, regions: None, client: FlaskClient
+) -> None:
+    """The banners come with the thread in one query (as JSON) and are put in order after."""
+    now = utcnow()
+    with app.app_context():
+        host = make_user(email=HOST, host_of=AMSTERDAM)
+        closed_host = make_user(email=HOST_TWO, host_of=AMSTELLAND)
+        make_user(email=PARENT)
+        thread = make_thread(host, "Geen logeerplek in de zomer")
+        made = [
+            ("Oud en opgelost", OPGELOST, AMSTERDAM, 5),
+            ("Nieuw en bezig", BEZIG, AMSTERDAM, 1),
+            ("Nieuw en opgelost", OPGELOST, AMSTERDAM, 2),
+            ("Oud en bezig", BEZIG, AMSTERDAM, 4),
+            ("Besloten en opgelost", OPGELOST, AMSTELLAND, 0),
+        ]
+        for title, status, code, hours in made:
+            author = host if code == AMSTERDAM else closed_host
+            item = make_item(author, title, status=status, code=code)
+            services.link_thread(item=item, thread=thread, author=author)
+            item.last_activity_at = now - timedelta(hours=hours)
+        region(AMSTELLAND).members_only = True
+        db.session.commit()
+        thread_id = thread.id
+
+    login(client, PARENT)
+    page = page_of(client, f"/onderwerp/{thread_id}")
+
+    shown = re.findall(r'lp-banner.*?href="/actiepunt/\d+">([^<]+)</a>', page, re.S)
+    assert shown == ["Nieuw en opgelost", "Oud en opgelost", "Nieuw en bezig", "Oud en bezig"]
+
+
 # 5. Two people change the same item
 
 

@@ -68,7 +68,7 @@ THEMES = [theme.value for theme in Theme]
 # under it), the opening post with the page's replies (1), the linked action items (1), and for
 # a question the accepted answer (1).
 REGION_PAGE_QUERIES = {"member": 3, "non_member": 3, "anonymous": 1}
-THREAD_PAGE_QUERIES = {"goed_voorbeeld": 4, "vraag": 5}
+THREAD_PAGE_QUERIES = {"goed_voorbeeld": 3, "vraag": 4}
 
 
 # --- people and data ----------------------------------------------------------------------

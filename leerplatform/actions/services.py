@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from cachetools import TTLCache, cached
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import (
+    ScalarSelect,
     Select,
     and_,
     bindparam,
@@ -634,9 +635,12 @@ class ThreadBanner(ItemState):
 
 
 @cache
-def _banners_for_thread() -> Select[Any]:
-    resolved_first = case((ActionItem.status == ActionStatus.OPGELOST.value, 0), else_=1)
-    return (
+def banners_column() -> ScalarSelect[Any]:
+    """The action items the thread of the enclosing query (a ``select`` of :class:`Thread`)
+    feeds, as one :class:`~leerplatform.reads.json_rows` column: the thread page asks this
+    every time, and mostly there are none, so it comes with the thread's own row.
+    :func:`banners_from_column` reads it."""
+    shown = (
         select(
             ActionItem.id,
             ActionItem.title,
@@ -644,21 +648,34 @@ def _banners_for_thread() -> Select[Any]:
             ActionItem.owner_id,
             Region.id,
             Region.members_only,
+            ActionItem.last_activity_at,
         )
         .join(ActionItemLink, ActionItemLink.action_item_id == ActionItem.id)
         .join(Region, Region.id == ActionItem.region_id)
-        .where(ActionItemLink.thread_id == bindparam("thread_id"))
-        .order_by(resolved_first, ActionItem.last_activity_at.desc())
+        .where(ActionItemLink.thread_id == Thread.id)
+        .correlate(Thread)
+        .subquery()
     )
+    return select(reads.json_rows(*shown.c)).scalar_subquery()
 
 
-def banners_for_thread(thread: Any) -> list[ThreadBanner]:
-    """The action items a thread feeds, resolved ones first (they carry the banner), as rows:
-    the thread page asks this every time, and mostly there are none."""
-    return [
-        ThreadBanner(*row[:4], region=BannerSpace(row[4], row[5]))
-        for row in reads.rows(_banners_for_thread(), {"thread_id": thread.id})
-    ]
+def banners_from_column(value: str | None) -> tuple[ThreadBanner, ...]:
+    """What :func:`banners_column` gave: resolved items first (they carry the banner), each
+    kind latest first."""
+    rows = sorted(
+        reads.json_rows_of(value), key=lambda row: reads.json_datetime(row[6]), reverse=True
+    )
+    rows.sort(key=lambda row: row[2] != ActionStatus.OPGELOST.value)  # stable: latest first
+    return tuple(
+        ThreadBanner(
+            id=int(item_id),
+            title=title,
+            status=status,
+            owner_id=owner_id,
+            region=BannerSpace(int(region_id), bool(members_only)),
+        )
+        for item_id, title, status, owner_id, region_id, members_only, _moment in rows
+    )
 
 
 def open_proposals_for_thread(thread: Thread) -> Sequence[ActionProposal]:

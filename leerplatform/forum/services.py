@@ -36,6 +36,8 @@ from sqlalchemy.orm import aliased, joinedload, load_only, selectinload
 
 from leerplatform import reads
 from leerplatform.accounts.models import ParticipantKind, User
+from leerplatform.actions import services as actions
+from leerplatform.actions.services import ThreadBanner
 from leerplatform.clock import utcnow
 from leerplatform.columns import UTCDateTime
 from leerplatform.extensions import db
@@ -620,6 +622,8 @@ class ThreadPage:
     posted_replies: int
     """Every reply ever posted in the thread, deleted ones included (their placeholders stay):
     this only grows, so it tells whether the thread's branches changed."""
+    banners: tuple[ThreadBanner, ...]
+    """The action items the thread feeds (``actions.services.banners_from_column``)."""
 
 
 @cache
@@ -645,6 +649,7 @@ def _thread_page() -> Select[Any]:
             following.follow_level_column(Follow.thread_id, Thread.id).scalar_subquery(),
             recommended,
             replies,
+            actions.banners_column(),
         )
         .where(Thread.id == bindparam("thread_id"))
         .options(
@@ -656,8 +661,8 @@ def _thread_page() -> Select[Any]:
 
 
 def thread_page(thread_id: int, reader: Any) -> ThreadPage | None:
-    """The thread with the reader's follow level and recommendation as columns of its row:
-    one query where there were three."""
+    """The thread with the reader's follow level, their recommendation, its count of replies
+    and its banners as columns of its row: one query where there were four."""
     values = {
         "thread_id": thread_id,
         "reader_id": reader.id if getattr(reader, "is_authenticated", False) else None,
@@ -665,12 +670,13 @@ def thread_page(thread_id: int, reader: Any) -> ThreadPage | None:
     row = db.session.execute(_thread_page(), values).unique().one_or_none()
     if row is None:
         return None
-    thread, follow, recommended, replies = row
+    thread, follow, recommended, replies, banners = row
     return ThreadPage(
         thread=thread,
         follow=following.as_follow_level(follow),
         recommended=bool(recommended),
         posted_replies=int(replies or 0),
+        banners=actions.banners_from_column(banners),
     )
 
 

@@ -12,7 +12,6 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from leerplatform.accounts.forms import ConfirmForm
-from leerplatform.actions.services import banners_for_thread
 from leerplatform.extensions import db
 from leerplatform.forum import services
 from leerplatform.forum.forms import (
@@ -178,7 +177,7 @@ def show_thread(thread_id: int) -> str:
         answer=services.accepted_answer(thread),
         page=page,
         recommended=shown.recommended,
-        banners=banners_for_thread(thread),
+        banners=shown.banners,
         follow=shown.follow,
         # The reply editor under the conversation is always empty (a reply with an error
         # comes back on its own page): its markup is remembered, and only its two tokens are
