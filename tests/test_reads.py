@@ -3,17 +3,19 @@ statements); one that changed anything and did not commit is rolled back, as bef
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event, select, update
+from sqlalchemy import event, select, text, update
 
 from leerplatform import end_session_quietly, reads
 from leerplatform.accounts.models import User
 from leerplatform.extensions import db
+from leerplatform.forum import services as forum
 from tests.conftest import Auth
 from tests.factories import make_user
 
@@ -154,3 +156,44 @@ def test_json_datetime_reads_both_databases_ways_of_writing_a_moment() -> None:
     assert reads.json_datetime("2026-12-04T09:30:00+00:00") == expected
     assert reads.json_datetime("2026-12-04T10:30:00+01:00") == expected
     assert reads.json_datetime("2026-12-04 09:30:00.000000") == expected
+
+
+@pytest.mark.postgres
+def test_postgresql_plans_the_busy_pages_statements_once_per_connection(
+    app: Flask, client: FlaskClient, auth: Auth, regions: None
+) -> None:
+    """psycopg prepares a statement after its fifth run; PostgreSQL then keeps one plan for it
+    unless the plan depends on a parameter's value (a LIMIT, a constant passed as a value),
+    and then plans it anew on every request. The region and thread pages must not."""
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("prepared statements and their plans are PostgreSQL's")
+        reader = make_user(email="lezer@example.nl")
+        thread = forum.start_thread(
+            region=reader.home_region,
+            author=reader,
+            title="Logeren in de zomer",
+            kind="goed_voorbeeld",
+            themes=["logeren"],
+            body="Het logeerhuis is open.",
+        )
+        db.session.commit()
+        pages = ["/regio/5515", f"/onderwerp/{thread.id}"]
+    auth.login("lezer@example.nl")
+    for _ in range(12):
+        for page in pages:
+            assert client.get(page).status_code == 200
+    with app.app_context():
+        plans = db.session.execute(
+            text("SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements")
+        ).all()
+    busy = [row for row in plans if row.statement.startswith(("SELECT regions", "SELECT threads"))]
+    assert len(busy) >= 3, plans
+    planned_anew = [row.statement[:120] for row in busy if row.custom_plans > 5]
+    assert planned_anew == []
+    # On this little data PostgreSQL may keep one plan anyway; on a lot of data a LIMIT or
+    # OFFSET as a parameter made it plan anew every time.
+    limit_as_parameter = [
+        row.statement[:120] for row in busy if re.search(r"\b(LIMIT|OFFSET) \$\d", row.statement)
+    ]
+    assert limit_as_parameter == []

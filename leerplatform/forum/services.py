@@ -563,8 +563,10 @@ def recommended_column() -> ScalarSelect[Any]:
         select(Thread.id, Thread.title, Thread.recommendation_count, Thread.last_activity_at)
         .where(
             Thread.region_id == Region.id,
-            Thread.kind == ThreadKind.GOED_VOORBEELD.value,
-            Thread.recommendation_count > 0,
+            # Written into the statement, as its limit: as parameters PostgreSQL planned
+            # this part of the region's query anew on every request.
+            Thread.kind == literal_column(f"'{ThreadKind.GOED_VOORBEELD.value}'"),
+            Thread.recommendation_count > literal_column("0"),
         )
         .order_by(Thread.recommendation_count.desc(), Thread.last_activity_at.desc())
         .limit(literal_column(str(RECOMMENDED_ON_PAGE)))

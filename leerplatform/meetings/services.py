@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ScalarSelect, bindparam, func, or_, select, update
+from sqlalchemy import ScalarSelect, bindparam, func, literal_column, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from leerplatform import reads
@@ -467,12 +467,13 @@ def space_meetings_column() -> ScalarSelect[Any]:
     """The next meeting and the latest past ones of the region in the enclosing query (a
     ``select`` of :class:`Region`, with ``now`` bound) as one :class:`~leerplatform.reads.json_rows`
     column: the region's page reads them in the region's own query.
-    :func:`space_meetings_from_column` makes them summaries again."""
+    :func:`space_meetings_from_column` makes them summaries again. The limits are written into
+    the statement: as parameters, PostgreSQL would plan it anew on every request."""
     upcoming = (
         select(Meeting.id)
         .where(Meeting.region_id == Region.id, Meeting.ends_at > bindparam("now"))
         .order_by(Meeting.starts_at, Meeting.id)
-        .limit(1)
+        .limit(literal_column("1"))
         .correlate(Region)
         .scalar_subquery()
     )
@@ -480,7 +481,7 @@ def space_meetings_column() -> ScalarSelect[Any]:
         select(Meeting.id)
         .where(Meeting.region_id == Region.id, Meeting.ends_at <= bindparam("now"))
         .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
-        .limit(PAST_MEETINGS_ON_REGION_PAGE)
+        .limit(literal_column(str(PAST_MEETINGS_ON_REGION_PAGE)))
         .correlate(Region)
     )
     shown = (
