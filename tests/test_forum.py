@@ -59,14 +59,14 @@ THEMES = [theme.value for theme in Theme]
 # Pinned query counts of the busy pages, measured on SQLite and PostgreSQL; the same for a small
 # and a large data set. Upwards is a regression; downwards, lower the pin. Region page: the
 # logged-in user with memberships, host appointments and the unread count in the header (1),
-# the region with its hosts, the names of its municipalities and how the user follows it (1),
-# a page of threads with their themes and the count of all (1), most recommended (1) and the
-# regiotafel block (1); a visitor gets the region alone.
+# the region with its hosts, the names of its municipalities, how the user follows it, its most
+# recommended good practices and its regiotafel block (1), a page of threads with their themes
+# and the count of all (1); a visitor gets the region alone.
 # Thread page: the user with the unread count (1), the thread with its hosts and themes, how the
-# user follows it, whether they said "works for us too" and how many replies were ever posted
-# (1), the page bounds (1, only when that number is new to the process: they are remembered
-# under it), the opening post with the page's replies (1), the linked action items (1), and for
-# a question the accepted answer (1).
+# user follows it, whether they said "works for us too", how many replies were ever posted and
+# the linked action items (1), the page bounds (1, only when that number is new to the process:
+# they are remembered under it), the opening post with the page's replies (1), and for a
+# question the accepted answer (1).
 REGION_PAGE_QUERIES = {"member": 3, "non_member": 3, "anonymous": 1}
 THREAD_PAGE_QUERIES = {"goed_voorbeeld": 3, "vraag": 4}
 

@@ -178,7 +178,7 @@ def test_postgresql_plans_the_busy_pages_statements_once_per_connection(
             body="Het logeerhuis is open.",
         )
         db.session.commit()
-        pages = ["/regio/5515", f"/onderwerp/{thread.id}"]
+        pages = ["/regio/5515", "/landelijk", f"/onderwerp/{thread.id}"]
     auth.login("lezer@example.nl")
     for _ in range(12):
         for page in pages:

@@ -668,11 +668,11 @@ def banners_from_column(value: str | None) -> tuple[ThreadBanner, ...]:
     rows.sort(key=lambda row: row[2] != ActionStatus.OPGELOST.value)  # stable: latest first
     return tuple(
         ThreadBanner(
-            id=int(item_id),
+            id=item_id,
             title=title,
             status=status,
             owner_id=owner_id,
-            region=BannerSpace(int(region_id), bool(members_only)),
+            region=BannerSpace(region_id, bool(members_only)),
         )
         for item_id, title, status, owner_id, region_id, members_only, _moment in rows
     )

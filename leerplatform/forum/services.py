@@ -516,60 +516,54 @@ class Recommended:
     region_is_national: bool
 
 
-@cache
-def _most_recommended(*, national: bool) -> Select[Any]:
-    spaces = (
-        Thread.region_id.in_(bindparam("region_ids", expanding=True))
-        if national
-        else (Thread.region_id == bindparam("region_id"))
-    )
-    return (
-        select(
-            Thread.id, Thread.title, Thread.recommendation_count, Region.name, Region.is_national
-        )
-        .join(Region, Region.id == Thread.region_id)
-        .where(
-            spaces,
-            Thread.kind == ThreadKind.GOED_VOORBEELD.value,
-            Thread.recommendation_count > 0,
-        )
-        .order_by(Thread.recommendation_count.desc(), Thread.last_activity_at.desc())
-        .limit(bindparam("limit"))
-    )
-
-
 RECOMMENDED_ON_PAGE = 5
 """A space's page lists its five most recommended good practices."""
 
 
-def most_recommended(
-    *, region: Region, readable_ids: Iterable[int] = (), limit: int = RECOMMENDED_ON_PAGE
-) -> list[Recommended]:
-    """The good practices that most people said work for them too: a region's own, or, for the
-    national space, those of every space the reader may read (``readable_ids``)."""
-    values: dict[str, Any] = (
-        {"region_ids": list(readable_ids)} if region.is_national else {"region_id": region.id}
-    )
-    statement = _most_recommended(national=region.is_national)
-    return [Recommended(*row) for row in reads.rows(statement, {**values, "limit": limit})]
-
-
-@cache
-def recommended_column() -> ScalarSelect[Any]:
-    """:func:`most_recommended` for the region of the enclosing query (a ``select`` of
-    :class:`Region`) as one :class:`~leerplatform.reads.json_rows` column: the region's page
-    reads them in the region's own query. :func:`recommended_from_column` reads it."""
-    shown = (
-        select(Thread.id, Thread.title, Thread.recommendation_count, Thread.last_activity_at)
+def _recommended(columns: Iterable[Any], *spaces: ColumnElement[bool]) -> Select[Any]:
+    """The good practices that most people said work for them too, in ``spaces``: the kind,
+    the count and the page's limit written into the statement (as parameters, PostgreSQL
+    planned it anew on every request)."""
+    return (
+        select(*columns)
         .where(
-            Thread.region_id == Region.id,
-            # Written into the statement, as its limit: as parameters PostgreSQL planned
-            # this part of the region's query anew on every request.
+            *spaces,
             Thread.kind == literal_column(f"'{ThreadKind.GOED_VOORBEELD.value}'"),
             Thread.recommendation_count > literal_column("0"),
         )
         .order_by(Thread.recommendation_count.desc(), Thread.last_activity_at.desc())
         .limit(literal_column(str(RECOMMENDED_ON_PAGE)))
+    )
+
+
+@cache
+def _recommended_nationally() -> Select[Any]:
+    return _recommended(
+        (Thread.id, Thread.title, Thread.recommendation_count, Region.name, Region.is_national),
+        Thread.region_id.in_(bindparam("region_ids", expanding=True)),
+    ).join(Region, Region.id == Thread.region_id)
+
+
+def recommended_nationally(readable_ids: Iterable[int]) -> list[Recommended]:
+    """For the national space: the most recommended good practices of every space the reader
+    may read (``readable_ids``). A regional space reads its own with the region
+    (:func:`recommended_column`)."""
+    return [
+        Recommended(*row)
+        for row in reads.rows(_recommended_nationally(), {"region_ids": list(readable_ids)})
+    ]
+
+
+@cache
+def recommended_column() -> ScalarSelect[Any]:
+    """The most recommended good practices of the region of the enclosing query (a ``select``
+    of :class:`Region`) as one :class:`~leerplatform.reads.json_rows` column: the region's page
+    reads them in the region's own query. :func:`recommended_from_column` reads it."""
+    shown = (
+        _recommended(
+            (Thread.id, Thread.title, Thread.recommendation_count, Thread.last_activity_at),
+            Thread.region_id == Region.id,
+        )
         .correlate(Region)
         .subquery()
     )
@@ -577,18 +571,16 @@ def recommended_column() -> ScalarSelect[Any]:
 
 
 def recommended_from_column(value: str | None, region: Region) -> list[Recommended]:
-    """What :func:`recommended_column` gave for ``region``, in the order of ``most_recommended``."""
+    """What :func:`recommended_column` gave for ``region``: most recommended first, then the
+    latest active, as the statement orders them."""
     found = sorted(
-        (
-            (int(count), reads.json_datetime(last_activity_at), int(thread_id), title)
-            for thread_id, title, count, last_activity_at in reads.json_rows_of(value)
-        ),
-        key=lambda row: (row[0], row[1]),
+        reads.json_rows_of(value),
+        key=lambda row: (row[2], reads.json_datetime(row[3])),
         reverse=True,
     )
     return [
         Recommended(thread_id, title, count, region.name, region.is_national)
-        for count, _moment, thread_id, title in found
+        for thread_id, title, count, _last_activity_at in found
     ]
 
 

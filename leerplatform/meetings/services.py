@@ -510,7 +510,7 @@ def space_meetings_from_column(
     found = sorted(
         (
             MeetingSummary(
-                id=int(meeting_id),
+                id=meeting_id,
                 title=title,
                 starts_at=reads.json_datetime(starts_at),
                 ends_at=reads.json_datetime(ends_at),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -175,8 +175,9 @@ separator: no name has it)."""
 @dataclass(frozen=True, slots=True)
 class RegionPage:
     """What a space's page shows of the region itself: the region with its hosts, the names of
-    its municipalities (in order) and how the reader follows it; for a regional space also its
-    most recommended good practices, its next meeting and its latest past ones."""
+    its municipalities (in order) and how the reader follows it; for a regional space (and a
+    reader who is logged in) also its most recommended good practices, its next meeting and
+    its latest past ones."""
 
     region: Region
     municipalities: tuple[str, ...]
@@ -187,7 +188,7 @@ class RegionPage:
 
 
 @cache
-def _region_page(*, regional: bool) -> Select[Any]:
+def _region_page(*, with_space: bool) -> Select[Any]:
     names = (
         select(func.aggregate_strings(Municipality.name, NAME_SEPARATOR))
         .where(Municipality.region_id == Region.id)
@@ -199,9 +200,9 @@ def _region_page(*, regional: bool) -> Select[Any]:
     hosts = joinedload(Region.host_links).joinedload(RegionHost.user)
     # A regional space's page also lists its good practices and meetings: in this query as
     # well, one JSON column each, rather than two queries more.
-    parts = (recommended_column(), space_meetings_column()) if regional else ()
+    space = (recommended_column(), space_meetings_column()) if with_space else ()
     return (
-        select(Region, names, follow, *parts)
+        select(Region, names, follow, *space)
         .where(Region.code == bindparam("code"))
         .options(hosts.load_only(User.id, User.display_name, User.participant_kind))
     )
@@ -209,30 +210,30 @@ def _region_page(*, regional: bool) -> Select[Any]:
 
 def region_page(code: str, reader: Any, now: datetime) -> RegionPage | None:
     """The region for its page, with its municipalities, the reader's follow level and (for a
-    regional space) its good practices and meetings as columns of the same row: one query
-    where there were five. Whether the reader may see all of it is for the caller to decide."""
-    regional = code != NATIONAL_CODE
-    values = {"code": code, "reader_id": reader.id if is_logged_in(reader) else None}
-    if regional:
+    regional space and a reader who is logged in) its good practices and meetings as columns
+    of the same row: one query where there were three. Whether the reader may see them is for
+    the caller to decide (a members-only region)."""
+    logged_in = is_logged_in(reader)
+    with_space = logged_in and code != NATIONAL_CODE
+    values = {"code": code, "reader_id": reader.id if logged_in else None}
+    if with_space:
         values["now"] = now
-    row = db.session.execute(_region_page(regional=regional), values).unique().one_or_none()
+    row = db.session.execute(_region_page(with_space=with_space), values).unique().one_or_none()
     if row is None:
         return None
-    region, names, follow, *parts = row
-    page = RegionPage(
+    region, names, follow, *space = row
+    recommended: tuple[Recommended, ...] = ()
+    next_meeting, past_meetings = None, []
+    if space:
+        recommended = tuple(recommended_from_column(space[0], region))
+        next_meeting, past_meetings = space_meetings_from_column(space[1], now)
+    return RegionPage(
         region=region,
         # The order of the names, as ``ORDER BY name`` gave it (code points: our databases
         # sort text that way); an aggregate keeps no order on SQLite.
         municipalities=tuple(sorted(names.split(NAME_SEPARATOR))) if names else (),
         follow=as_follow_level(follow),
-    )
-    if not parts:
-        return page
-    recommended, meetings = parts
-    next_meeting, past_meetings = space_meetings_from_column(meetings, now)
-    return replace(
-        page,
-        recommended=tuple(recommended_from_column(recommended, region)),
+        recommended=recommended,
         next_meeting=next_meeting,
         past_meetings=tuple(past_meetings),
     )

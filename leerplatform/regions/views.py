@@ -15,7 +15,7 @@ from leerplatform.forum.models import THEME_LABELS, THREAD_KIND_LABELS
 from leerplatform.forum.services import (
     Recommended,
     ThreadFilter,
-    most_recommended,
+    recommended_nationally,
     set_members_only,
     thread_listing,
 )
@@ -77,9 +77,7 @@ def _show(code: str) -> str:
     if not readable:
         recommended: tuple[Recommended, ...] = ()
     elif region.is_national:
-        recommended = tuple(
-            most_recommended(region=region, readable_ids=readable_region_ids(current_user))
-        )
+        recommended = tuple(recommended_nationally(readable_region_ids(current_user)))
     else:
         recommended = page.recommended
     return render_template(
